@@ -1,0 +1,216 @@
+"""The one place that checks and converts input.
+
+Public functions call these helpers first, in the order array, sizes, option
+strings, NaN policy, so errors are raised (and worded) the same way
+everywhere, before any numba code runs.  ``SeriesInput`` records how the
+caller's data was wrapped (numpy shape and axis, or pandas index, name and
+columns) so that the result can be wrapped back the same way.
+"""
+from __future__ import annotations
+
+import numbers
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+NAN_POLICIES = ("propagate", "raise", "ignore")
+
+
+def _pandas():
+    """pandas if the caller has imported it (a pandas object implies it has).
+
+    Checking ``sys.modules`` keeps ``import sigconv`` free of pandas' import time.
+    """
+    return sys.modules.get("pandas")
+
+
+def check_option(value, name, choices):
+    """Return ``value`` if it is one of ``choices``, else raise a ValueError listing them."""
+    if not isinstance(value, str) or value not in choices:
+        valid = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {valid}; got {value!r}")
+    return value
+
+
+def check_int(value, name, minimum=1):
+    """Return ``value`` as int if it is an integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def check_fraction(value, name):
+    """Return ``value`` as float if it lies in [0, 1]; None passes through."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number in [0, 1] or None; got {value!r}")
+    return float(value)
+
+
+def compute_dtype(dtype, name="dtype"):
+    """The floating dtype computations run in: float32 and float64 (and complex) stay,
+    integers and booleans become float64, float16 becomes float32."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "biu":
+        return np.dtype(np.float64)
+    if dtype.kind == "f":
+        return np.dtype(np.float32) if dtype.itemsize <= 4 else np.dtype(np.float64)
+    if dtype.kind == "c":
+        return np.dtype(np.complex64) if dtype.itemsize <= 8 else np.dtype(np.complex128)
+    raise TypeError(f"{name} must be a numeric dtype (bool, int, float or complex); got {dtype}")
+
+
+@dataclass
+class SeriesInput:
+    """Validated series data: ``values`` has shape (n_series, n_samples), C-contiguous.
+
+    The other fields remember the caller's container so that :meth:`wrap`
+    returns the same kind of object.
+    """
+
+    values: np.ndarray
+    kind: str                      # "numpy", "series" or "frame"
+    batch_shape: tuple = ()
+    axis: int = -1
+    index: Any = None
+    name: Any = None
+    columns: Any = None
+
+    @property
+    def n_samples(self):
+        return self.values.shape[1]
+
+    @property
+    def n_series(self):
+        return self.values.shape[0]
+
+    @property
+    def dtype(self):
+        return self.values.dtype
+
+    def wrap(self, y, label_start=None):
+        """Wrap ``y`` (n_series, n_out) like the input.
+
+        Outputs as long as the input keep its index; other lengths get a
+        RangeIndex starting at ``label_start`` (positions in the input).
+        """
+        n_out = y.shape[1]
+        if self.kind == "numpy":
+            out = y.reshape(self.batch_shape + (n_out,))
+            return np.moveaxis(out, -1, self.axis) if out.ndim > 1 else out
+        pd = _pandas()
+        if n_out == self.n_samples:
+            index = self.index
+        else:
+            start = 0 if label_start is None else label_start
+            index = pd.RangeIndex(start, start + n_out)
+        if self.kind == "series":
+            return pd.Series(y[0], index=index, name=self.name)
+        return pd.DataFrame(y.T, index=index, columns=self.columns)
+
+
+def _numeric_array(values, name):
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{name} must hold numbers (bool, int, float or complex); got dtype {arr.dtype}"
+        )
+    return arr
+
+
+def series_input(x, name="x", *, axis=-1, dtype=None, min_length=1):
+    """Validate and convert a series argument.
+
+    Accepts a 1-D or N-D array-like (time on ``axis``, the other axes a
+    batch), a pandas Series or a DataFrame (each column a series).  Returns a
+    :class:`SeriesInput` whose ``values`` is a new or read-only-used array:
+    callers never write into it, so the caller's data is never mutated.
+    """
+    pd = _pandas()
+    if pd is not None and isinstance(x, pd.DataFrame):
+        for col, col_dtype in x.dtypes.items():
+            if not (pd.api.types.is_numeric_dtype(col_dtype)
+                    and not pd.api.types.is_datetime64_any_dtype(col_dtype)):
+                raise TypeError(
+                    f"{name} column {col!r} is not numeric (dtype {col_dtype}); "
+                    "select the numeric columns first"
+                )
+        if x.shape[1] == 0:
+            raise ValueError(f"{name} must have at least one column")
+        arr = _numeric_array(x.to_numpy(), name).T
+        data = SeriesInput(None, "frame", index=x.index, columns=x.columns)
+    elif pd is not None and isinstance(x, pd.Series):
+        if not pd.api.types.is_numeric_dtype(x.dtype) or pd.api.types.is_datetime64_any_dtype(
+                x.dtype):
+            raise TypeError(f"{name} must be numeric; got a Series of dtype {x.dtype}")
+        arr = _numeric_array(x.to_numpy(), name)[None, :]
+        data = SeriesInput(None, "series", index=x.index, name=x.name)
+    else:
+        arr = _numeric_array(x, name)
+        if arr.ndim == 0:
+            raise ValueError(f"{name} must be at least 1-D; got a scalar")
+        if not -arr.ndim <= axis < arr.ndim:
+            raise ValueError(f"axis {axis} is out of bounds for {name} with {arr.ndim} dimensions")
+        arr = np.moveaxis(arr, axis, -1)
+        data = SeriesInput(None, "numpy", batch_shape=arr.shape[:-1], axis=axis)
+        arr = arr.reshape(-1, arr.shape[-1])
+    target = compute_dtype(arr.dtype if dtype is None else dtype)
+    n = arr.shape[1]
+    if n < min_length or arr.shape[0] == 0:
+        raise ValueError(
+            f"{name} must have at least {min_length} sample{'s' * (min_length > 1)} "
+            f"along the time axis; got {n}" if arr.shape[0] else f"{name} holds no series"
+        )
+    data.values = np.ascontiguousarray(arr, dtype=target)
+    return data
+
+
+def kernel_input(kernel, name="kernel", *, n_series=1, dtype=np.float64):
+    """Validate a kernel: a ``Kernel``, a 1-D array (shared by every series) or a
+    2-D array with one row per series.
+
+    Returns ``(weights, origin)``: weights shaped (1 or n_series, k) in the
+    compute dtype, origin the index of lag 0 (default ``(k - 1) // 2``).
+    """
+    origin = getattr(kernel, "origin", None)
+    weights = getattr(kernel, "weights", kernel)
+    w = _numeric_array(weights, name)
+    if w.ndim == 0:
+        raise ValueError(f"{name} must be 1-D (k,) or 2-D (n_series, k); got a scalar")
+    if w.ndim > 2:
+        w = w.reshape(-1, w.shape[-1])
+    if w.ndim == 2 and w.shape[0] not in (1, n_series):
+        raise ValueError(
+            f"{name} with one row per series must have {n_series} rows; got shape {w.shape}"
+        )
+    if w.shape[-1] == 0:
+        raise ValueError(f"{name} must have at least one weight; got an empty kernel")
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{name} weights must be finite; got NaN or inf")
+    w2 = np.atleast_2d(w)
+    k = w2.shape[1]
+    origin = (k - 1) // 2 if origin is None else origin
+    out_dtype = np.result_type(dtype, compute_dtype(w.dtype)) if w.dtype.kind == "c" else dtype
+    return np.ascontiguousarray(w2, dtype=out_dtype), int(origin)
+
+
+def nonfinite_policy(values, nan, name="x"):
+    """Apply the ``nan=`` policy's up-front check; returns whether any sample is non-finite.
+
+    ``"raise"`` raises here on NaN or inf, before any computation.
+    """
+    check_option(nan, "nan", NAN_POLICIES)
+    finite = np.isfinite(values)
+    if finite.all():
+        return False
+    if nan == "raise":
+        series, pos = np.argwhere(~finite)[0]
+        where = f"position {pos}" + (f" of series {series}" if values.shape[0] > 1 else "")
+        raise ValueError(
+            f"{name} contains NaN or inf (first at {where}); pass nan='propagate' or "
+            "nan='ignore' to allow missing values"
+        )
+    return True
