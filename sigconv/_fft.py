@@ -4,6 +4,7 @@ is already tuned, multi-threaded over rows with ``workers``).
 Both functions return the *full* convolution of every row of ``a`` with ``b``
 (one kernel row shared, or one per row), shape ``(m, n + K - 1)``.
 """
+import functools
 import os
 
 import numpy as np
@@ -19,6 +20,7 @@ def _transforms(a, b):
     return sf.rfft, sf.irfft
 
 
+@functools.lru_cache(maxsize=1024)
 def next_fast_len(n):
     """The smallest length >= n that scipy.fft transforms fast (real input)."""
     import scipy.fft as sf
@@ -38,6 +40,7 @@ def fft_convolve(a, b):
     return inv(spec, size, axis=-1, workers=_WORKERS, overwrite_x=True)[:, :n_full]
 
 
+@functools.lru_cache(maxsize=1024)
 def block_length(K, n):
     """FFT size for overlap-add: minimises transform work per output,
     ``N log N / (N - K + 1)``, over fast lengths of at least 2K."""

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 NAN_POLICIES = ("propagate", "raise", "ignore")
+_FAST_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 
 def _pandas():
@@ -129,6 +130,10 @@ def series_input(x, name="x", *, axis=-1, dtype=None, min_length=1):
     :class:`SeriesInput` whose ``values`` is a new or read-only-used array:
     callers never write into it, so the caller's data is never mutated.
     """
+    if (type(x) is np.ndarray and x.ndim == 1 and dtype is None and axis in (0, -1)
+            and x.dtype in _FAST_DTYPES and x.size >= max(min_length, 1)):
+        # The common case, kept lean: calls on short series are overhead-bound.
+        return SeriesInput(np.ascontiguousarray(x).reshape(1, -1), "numpy", axis=axis)
     pd = _pandas()
     if pd is not None and isinstance(x, pd.DataFrame):
         for col, col_dtype in x.dtypes.items():
@@ -175,6 +180,9 @@ def kernel_input(kernel, name="kernel", *, n_series=1, dtype=np.float64):
     Returns ``(weights, origin)``: weights shaped (1 or n_series, k) in the
     compute dtype, origin the index of lag 0 (default ``(k - 1) // 2``).
     """
+    if type(kernel) is np.ndarray and kernel.ndim == 1 and kernel.dtype in _FAST_DTYPES \
+            and kernel.size and np.isfinite(kernel.sum()):
+        return kernel.astype(dtype, copy=False).reshape(1, -1), (kernel.size - 1) // 2
     origin = getattr(kernel, "origin", None)
     weights = getattr(kernel, "weights", kernel)
     w = _numeric_array(weights, name)
@@ -188,7 +196,8 @@ def kernel_input(kernel, name="kernel", *, n_series=1, dtype=np.float64):
         )
     if w.shape[-1] == 0:
         raise ValueError(f"{name} must have at least one weight; got an empty kernel")
-    if not np.all(np.isfinite(w)):
+    # A non-finite weight makes the sum non-finite; the full check runs only then.
+    if not np.isfinite(w.sum()) and not np.isfinite(w).all():
         raise ValueError(f"{name} weights must be finite; got NaN or inf")
     w2 = np.atleast_2d(w)
     k = w2.shape[1]

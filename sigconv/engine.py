@@ -24,7 +24,11 @@ _FFT_S_PER_POINT_LOG = 1.0e-9                   # whole-series FFT, per N log2 N
 _OA_S_PER_POINT_LOG = 0.4e-9                    # overlap-add, per block N log2 N
 _OA_S_PER_SAMPLE = 2.5e-9                       # overlap-add blocking and summing
 _FFT_CALL_S = 3e-5                              # fixed cost of an FFT-based call
-_SERIAL_BELOW_MACS = 100_000                    # thread start-up outweighs the work
+# Below this many multiply-adds (about 0.2 ms on one core) the direct kernel
+# runs on one thread: waking a second thread costs more than it saves, and
+# when another process holds the other core a parallel region can stall for
+# a scheduler time slice (milliseconds) waiting for its second thread.
+_SERIAL_BELOW_MACS = 4_000_000
 
 
 def choose_method(n, k, n_series=1, *, dtype=np.float64, dilation=1, mode="full"):
@@ -67,16 +71,19 @@ def choose_method(n, k, n_series=1, *, dtype=np.float64, dilation=1, mode="full"
     'overlap_add'
     """
     V.check_option(mode, "mode", MODES)
-    n = V.check_int(n, "n")
-    k = V.check_int(k, "k")
-    n_series = V.check_int(n_series, "n_series")
-    span = (k - 1) * V.check_int(dilation, "dilation") + 1
+    return _choose(V.check_int(n, "n"), V.check_int(k, "k"), V.check_int(n_series, "n_series"),
+                   np.dtype(dtype), V.check_int(dilation, "dilation"), mode)
+
+
+def _choose(n, k, n_series, dtype, dilation, mode):
+    span = (k - 1) * dilation + 1
     n_out = {"full": n + span - 1, "valid": max(n - span + 1, 1)}.get(mode, n)
     n_in = n + span - 1
-    dtype = np.dtype(dtype)
     costs = {}
     if dtype.kind != "c":
         costs["direct"] = n_series * n_out * k / _DIRECT_MACS_PER_S.get(dtype.itemsize, 4.4e10)
+        if costs["direct"] < _FFT_CALL_S:  # no FFT call is this cheap
+            return "direct"
     size = _fft.next_fast_len(n + span - 1)
     costs["fft"] = _FFT_CALL_S + n_series * _FFT_S_PER_POINT_LOG * size * np.log2(size)
     block = _fft.block_length(span, n)
@@ -278,7 +285,7 @@ def _convolve(data, weights, origin, mode, boundary, cval, method, nan, min_weig
         boundary, cval = "constant", 0.0
     left, right = _edges(x, left_n, right_n, boundary, cval)
     if method == "auto":
-        method = choose_method(n, k, data.n_series, dtype=x.dtype, dilation=dilation, mode=mode)
+        method = _choose(n, k, data.n_series, x.dtype, dilation, mode)
     flipped = np.ascontiguousarray(weights[:, ::-1])
     if nan == "ignore" and (has_missing or not (np.isfinite(cval) or left_n + right_n == 0)):
         y = _normalized(x, left, right, flipped, dilation, method, min_weight)
@@ -350,24 +357,8 @@ def _complex_direct(x, left, right, flipped, dilation):
 def _direct(x, left, right, flipped, dilation, out):
     from ._core import direct
 
-    m, n = x.shape
-    k = flipped.shape[1]
-    edge = (k - 1) * dilation
-    work = m * out.shape[1] * k
-    kernel = direct.correlate_valid_serial if work < _SERIAL_BELOW_MACS else \
-        direct.correlate_valid
-    left_n, right_n = left.shape[1], right.shape[1]
-    if n < edge:
-        kernel(np.concatenate([left, x, right], axis=1), flipped, out, dilation, 0)
-        return
-    # The interior is read in place; only the edges are copied with their extension.
-    if left_n:
-        kernel(np.concatenate([left, x[:, :edge]], axis=1), flipped, out, dilation, 0)
-    if n > edge:
-        kernel(x, flipped, out, dilation, left_n)
-    if right_n:
-        kernel(np.concatenate([x[:, n - edge:], right], axis=1), flipped, out, dilation,
-               left_n + n - edge)
+    parallel = x.shape[0] * out.shape[1] * flipped.shape[1] >= _SERIAL_BELOW_MACS
+    direct.correlate_extended(left, x, right, flipped, out, dilation, parallel)
 
 
 def _dilate(weights, dilation):
@@ -577,8 +568,7 @@ class StreamFilter:
             return data.wrap(np.empty((data.n_series, 0), dtype=x.dtype))
         method = self._method
         if method == "auto":
-            method = choose_method(x.shape[1], k, data.n_series, dtype=x.dtype,
-                                   dilation=self._dilation, mode="causal")
+            method = _choose(x.shape[1], k, data.n_series, x.dtype, self._dilation, "causal")
         weights = self._flipped.astype(x.dtype, copy=False)
         empty = np.empty((data.n_series, 0), dtype=x.dtype)
         y = _correlate(x, self._history, empty, weights, self._dilation, method)

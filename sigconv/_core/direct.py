@@ -4,6 +4,7 @@ Every mode of the engine reduces to a *valid correlation* of an extended
 series with the flipped kernel: ``out[r, start + i] = sum_j w[j] x[r, i + j*d]``.
 """
 import numba as nb
+import numpy as np
 
 # FMA contraction only: no reassociation, NaN/inf semantics kept.  Each product
 # is added in the same order as the naive sum, rounded once instead of twice.
@@ -69,6 +70,39 @@ def correlate_valid_serial(x, w, out, dilation, start):
     n_blocks = (n_out + BLOCK - 1) // BLOCK
     for task in range(x.shape[0] * n_blocks):
         _block(x, w, out, dilation, start, task, n_blocks)
+
+
+@nb.njit(cache=True)
+def correlate_extended(left, x, right, w, out, dilation, parallel):
+    """Valid correlation of ``[left | x | right]`` (concatenated along time).
+
+    The interior is read in place; only the two edges are copied together
+    with their extension, so a long series is never padded.  ``parallel``
+    picks the threaded driver (small work runs faster on one thread).
+    """
+    n = x.shape[1]
+    edge = (w.shape[1] - 1) * dilation
+    left_n = left.shape[1]
+    if n < edge:
+        _run(np.concatenate((left, x, right), axis=1), w, out, dilation, 0, parallel)
+        return
+    if n > edge:
+        _run(x, w, out, dilation, left_n, parallel)
+    if left_n:
+        _run(np.concatenate((left, x[:, :edge]), axis=1), w, out, dilation, 0, parallel)
+    if right.shape[1]:
+        _run(np.concatenate((x[:, n - edge:], right), axis=1), w, out, dilation,
+             left_n + n - edge, parallel)
+
+
+@nb.njit(cache=True)
+def _run(x, w, out, dilation, start, parallel):
+    if x.shape[1] <= (w.shape[1] - 1) * dilation:
+        return
+    if parallel:
+        correlate_valid(x, w, out, dilation, start)
+    else:
+        correlate_valid_serial(x, w, out, dilation, start)
 
 
 @nb.njit(cache=True, parallel=True)
