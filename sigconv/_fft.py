@@ -30,9 +30,7 @@ def next_fast_len(n):
 
 def fft_convolve(a, b):
     """Full convolution with one transform of the whole length."""
-    m, n = a.shape
-    K = b.shape[1]
-    n_full = n + K - 1
+    n_full = a.shape[1] + b.shape[1] - 1
     size = next_fast_len(n_full)
     fwd, inv = _transforms(a, b)
     spec = fwd(a, size, axis=-1, workers=_WORKERS)

@@ -373,11 +373,10 @@ def _dilate(weights, dilation):
 def _spectral(x, left, right, flipped, dilation, method, out):
     k = flipped.shape[1]
     edge = (k - 1) * dilation
-    left_n, right_n = left.shape[1], right.shape[1]
+    left_n = left.shape[1]
     kernel = _dilate(np.ascontiguousarray(flipped[:, ::-1]), dilation)
     convolve_full = _fft.overlap_add if method == "overlap_add" else _fft.fft_convolve
-    bad_x = ~np.isfinite(x)
-    any_bad = bad_x.any() or not (np.isfinite(left).all() and np.isfinite(right).all())
+    any_bad = not np.isfinite(x).all() or not (np.isfinite(left).all() and np.isfinite(right).all())
     zero_edges = not any_bad and not left.any() and not right.any()
     if zero_edges:
         # [0 | x | 0] needs no copy: its valid part is a slice of x's full convolution.

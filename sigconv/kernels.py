@@ -37,7 +37,7 @@ class Kernel:
     (5, 2)
     """
 
-    __slots__ = ("_weights", "_origin", "_name")
+    __slots__ = ("_name", "_origin", "_weights")
 
     def __init__(self, weights, origin=None, name=None):
         w = np.asarray(weights)
