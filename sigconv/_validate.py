@@ -8,6 +8,7 @@ columns) so that the result can be wrapped back the same way.
 """
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 from dataclasses import dataclass
@@ -54,7 +55,11 @@ def check_fraction(value, name):
 def compute_dtype(dtype, name="dtype"):
     """The floating dtype computations run in: float32 and float64 (and complex) stay,
     integers and booleans become float64, float16 becomes float32."""
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be a numpy dtype such as 'float32' or 'float64'; "
+                        f"got {dtype!r}") from None
     if dtype.kind in "biu":
         return np.dtype(np.float64)
     if dtype.kind == "f":
@@ -95,19 +100,18 @@ class SeriesInput:
     def wrap(self, y, label_start=None):
         """Wrap ``y`` (n_series, n_out) like the input.
 
-        Outputs as long as the input keep its index; other lengths get a
-        RangeIndex starting at ``label_start`` (positions in the input).
+        Without ``label_start`` the output is aligned with the input and keeps
+        its index; with it, a RangeIndex of input positions starts there.
         """
         n_out = y.shape[1]
         if self.kind == "numpy":
             out = y.reshape(self.batch_shape + (n_out,))
             return np.moveaxis(out, -1, self.axis) if out.ndim > 1 else out
         pd = _pandas()
-        if n_out == self.n_samples:
+        if label_start is None:
             index = self.index
         else:
-            start = 0 if label_start is None else label_start
-            index = pd.RangeIndex(start, start + n_out)
+            index = pd.RangeIndex(label_start, label_start + n_out)
         if self.kind == "series":
             return pd.Series(y[0], index=index, name=self.name)
         return pd.DataFrame(y.T, index=index, columns=self.columns)
@@ -120,6 +124,22 @@ def _numeric_array(values, name):
             f"{name} must hold numbers (bool, int, float or complex); got dtype {arr.dtype}"
         )
     return arr
+
+
+def _pandas_values(obj, dtypes, dtype):
+    """A Series' or DataFrame's values in one floating dtype, pandas' missing
+    values (``pd.NA`` in nullable columns) as NaN."""
+    common = np.result_type(*(getattr(d, "numpy_dtype", d) for d in dtypes))
+    return obj.to_numpy(dtype=compute_dtype(common if dtype is None else dtype),
+                        na_value=np.nan)
+
+
+def _check_axis(axis, ndim, name):
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"axis must be an integer; got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of bounds for {name} with {ndim} dimension"
+                         + "s" * (ndim != 1))
 
 
 def series_input(x, name="x", *, axis=-1, dtype=None, min_length=1):
@@ -145,23 +165,22 @@ def series_input(x, name="x", *, axis=-1, dtype=None, min_length=1):
                 )
         if x.shape[1] == 0:
             raise ValueError(f"{name} must have at least one column")
-        arr = _numeric_array(x.to_numpy(), name).T
+        arr = _pandas_values(x, x.dtypes, dtype).T
         data = SeriesInput(None, "frame", index=x.index, columns=x.columns)
     elif pd is not None and isinstance(x, pd.Series):
         if not pd.api.types.is_numeric_dtype(x.dtype) or pd.api.types.is_datetime64_any_dtype(
                 x.dtype):
             raise TypeError(f"{name} must be numeric; got a Series of dtype {x.dtype}")
-        arr = _numeric_array(x.to_numpy(), name)[None, :]
+        arr = _pandas_values(x, [x.dtype], dtype)[None, :]
         data = SeriesInput(None, "series", index=x.index, name=x.name)
     else:
         arr = _numeric_array(x, name)
         if arr.ndim == 0:
             raise ValueError(f"{name} must be at least 1-D; got a scalar")
-        if not -arr.ndim <= axis < arr.ndim:
-            raise ValueError(f"axis {axis} is out of bounds for {name} with {arr.ndim} dimensions")
+        _check_axis(axis, arr.ndim, name)
         arr = np.moveaxis(arr, axis, -1)
         data = SeriesInput(None, "numpy", batch_shape=arr.shape[:-1], axis=axis)
-        arr = arr.reshape(-1, arr.shape[-1])
+        arr = arr.reshape(math.prod(arr.shape[:-1]), arr.shape[-1])
     target = compute_dtype(arr.dtype if dtype is None else dtype)
     n = arr.shape[1]
     if n < min_length or arr.shape[0] == 0:
@@ -180,8 +199,9 @@ def kernel_input(kernel, name="kernel", *, n_series=1, dtype=np.float64):
     Returns ``(weights, origin)``: weights shaped (1 or n_series, k) in the
     compute dtype, origin the index of lag 0 (default ``(k - 1) // 2``).
     """
+    # Fast path for the common case, kept lean for calls on short series.
     if type(kernel) is np.ndarray and kernel.ndim == 1 and kernel.dtype in _FAST_DTYPES \
-            and kernel.size and np.isfinite(kernel.sum()):
+            and kernel.size and np.isfinite(kernel).all():
         return kernel.astype(dtype, copy=False).reshape(1, -1), (kernel.size - 1) // 2
     origin = getattr(kernel, "origin", None)
     weights = getattr(kernel, "weights", kernel)
@@ -196,8 +216,7 @@ def kernel_input(kernel, name="kernel", *, n_series=1, dtype=np.float64):
         )
     if w.shape[-1] == 0:
         raise ValueError(f"{name} must have at least one weight; got an empty kernel")
-    # A non-finite weight makes the sum non-finite; the full check runs only then.
-    if not np.isfinite(w.sum()) and not np.isfinite(w).all():
+    if not np.isfinite(w).all():
         raise ValueError(f"{name} weights must be finite; got NaN or inf")
     w2 = np.atleast_2d(w)
     k = w2.shape[1]

@@ -291,7 +291,8 @@ def _convolve(data, weights, origin, mode, boundary, cval, method, nan, min_weig
         y = _normalized(x, left, right, flipped, dilation, method, min_weight)
     else:
         y = _correlate(x, left, right, flipped, dilation, method)
-    return data.wrap(y, label_start=(k - 1 - origin) * dilation - left_n)
+    aligned = mode in ("same", "causal")
+    return data.wrap(y, None if aligned else (k - 1 - origin) * dilation - left_n)
 
 
 def _boundary_index(i, n, boundary):
@@ -313,8 +314,8 @@ def _edges(x, left_n, right_n, boundary, cval):
     """The samples before and after the series, shapes (m, left_n) and (m, right_n)."""
     m, n = x.shape
     if boundary == "constant":
-        return (np.full((m, left_n), cval, dtype=x.dtype),
-                np.full((m, right_n), cval, dtype=x.dtype))
+        fill = np.zeros if cval == 0 else lambda shape, dtype: np.full(shape, cval, dtype)
+        return fill((m, left_n), dtype=x.dtype), fill((m, right_n), dtype=x.dtype)
     left = x[:, _boundary_index(np.arange(-left_n, 0), n, boundary)]
     right = x[:, _boundary_index(np.arange(n, n + right_n), n, boundary)]
     return left, right
@@ -409,22 +410,24 @@ def _windows_touching(bad, k, dilation, n_out):
     edge = (k - 1) * dilation
     hi = counts[:, edge:edge + n_out]
     lo = np.zeros_like(hi)
-    lo[:, dilation:] = counts[:, :n_out - dilation]
+    if n_out > dilation:
+        lo[:, dilation:] = counts[:, :n_out - dilation]
     return hi > lo
 
 
 def _normalized(x, left, right, flipped, dilation, method, min_weight):
     """Normalised convolution: skip non-finite samples, rescale the present weights."""
-    real = np.empty(0, dtype=x.dtype).real.dtype
     present = [np.isfinite(a) for a in (x, left, right)]
     filled = [np.where(p, a, 0) for p, a in zip(present, (x, left, right))]
-    magnitude = np.ascontiguousarray(np.abs(flipped).astype(real))
     numerator = _correlate(*filled, flipped, dilation, method)
-    weight = _correlate(*(p.astype(real) for p in present), magnitude, dilation, method)
+    # The present weight is summed in float64 whatever the data's precision:
+    # thresholds on it must not flip with single-precision round-off.
+    magnitude = np.ascontiguousarray(np.abs(flipped), dtype=np.float64)
+    weight = _correlate(*(p.astype(np.float64) for p in present), magnitude, dilation, method)
     total = magnitude.sum(axis=1, keepdims=True)
     fraction = weight / total
     with np.errstate(divide="ignore", invalid="ignore"):
-        y = numerator / fraction
+        y = (numerator / fraction).astype(numerator.dtype, copy=False)
     # FFT round-off leaves ~1e-16 where no weight is present: a fraction of
     # 1e-9 counts as none, and the same slack forgives round-off at min_weight.
     missing = fraction <= 1e-9
@@ -528,9 +531,10 @@ class StreamFilter:
     """
 
     def __init__(self, kernel, *, dilation=1, cval=0.0, method="auto"):
+        if np.ndim(getattr(kernel, "weights", kernel)) != 1:
+            raise ValueError("kernel must be 1-D for StreamFilter; got shape "
+                             f"{np.shape(getattr(kernel, 'weights', kernel))}")
         weights, _ = V.kernel_input(kernel, "kernel")
-        if weights.shape[0] != 1:
-            raise ValueError(f"kernel must be 1-D for StreamFilter; got shape {weights.shape}")
         self._flipped = np.ascontiguousarray(weights[:, ::-1])
         self._dilation = V.check_int(dilation, "dilation")
         self._method = V.check_option(method, "method", METHODS)

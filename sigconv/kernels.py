@@ -38,6 +38,8 @@ class Kernel:
     """
 
     __slots__ = ("_name", "_origin", "_weights")
+    # ndarray @ Kernel must reach __rmatmul__, not numpy's matmul on __array__.
+    __array_ufunc__ = None
 
     def __init__(self, weights, origin=None, name=None):
         w = np.asarray(weights)
@@ -55,14 +57,15 @@ class Kernel:
             raise ValueError(f"origin must be in [0, {k - 1}] for {k} weights; got {origin}")
         w = np.array(w, dtype=np.float64)
         w.flags.writeable = False
-        self._weights = w
+        # A view of a read-only base cannot be made writeable again.
+        self._weights = w.view()
         self._origin = origin
         self._name = name
 
     @property
     def weights(self):
         """The weights, a read-only float64 array of shape (k,)."""
-        return self._weights
+        return self._weights.view()
 
     @property
     def origin(self):
@@ -82,7 +85,7 @@ class Kernel:
         return self._weights.size
 
     def __array__(self, dtype=None, copy=None):
-        return np.asarray(self._weights, dtype=dtype)
+        return np.asarray(self._weights.view(), dtype=dtype)
 
     def __repr__(self):
         shown = np.array2string(self._weights if len(self) <= 8 else self._weights[:8],

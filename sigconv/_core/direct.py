@@ -26,11 +26,33 @@ def _block(x, w, out, dilation, start, task, n_blocks):
     xr = x[r]
     wr = w[0] if w.shape[0] == 1 else w[r]
     o = out[r, start + s:start + s + m]
-    o[:] = 0.0
-    k4 = k - k % 4
-    # Four taps per pass: the block is read and written a quarter as often,
-    # and each output still sums its taps in order j = 0..k-1.
-    for j in range(0, k4, 4):
+    # The first pass takes 1-4 taps and writes the block (no zeroing pass);
+    # the rest go four per pass, so the block is read and written k/4 times.
+    # Each output still sums its taps in order j = 0..k-1.
+    first = k % 4 or 4
+    x0 = xr[s:s + m]
+    w0 = wr[0]
+    if first == 1:
+        for t in range(m):
+            o[t] = w0 * x0[t]
+    else:
+        x1 = xr[s + dilation:s + dilation + m]
+        w1 = wr[1]
+        if first == 2:
+            for t in range(m):
+                o[t] = w0 * x0[t] + w1 * x1[t]
+        else:
+            x2 = xr[s + 2 * dilation:s + 2 * dilation + m]
+            w2 = wr[2]
+            if first == 3:
+                for t in range(m):
+                    o[t] = (w0 * x0[t] + w1 * x1[t]) + w2 * x2[t]
+            else:
+                x3 = xr[s + 3 * dilation:s + 3 * dilation + m]
+                w3 = wr[3]
+                for t in range(m):
+                    o[t] = ((w0 * x0[t] + w1 * x1[t]) + w2 * x2[t]) + w3 * x3[t]
+    for j in range(first, k, 4):
         w0 = wr[j]
         w1 = wr[j + 1]
         w2 = wr[j + 2]
@@ -42,12 +64,6 @@ def _block(x, w, out, dilation, start, task, n_blocks):
         x3 = xr[a + 3 * dilation:a + 3 * dilation + m]
         for t in range(m):
             o[t] = (((o[t] + w0 * x0[t]) + w1 * x1[t]) + w2 * x2[t]) + w3 * x3[t]
-    for j in range(k4, k):
-        wj = wr[j]
-        a = s + j * dilation
-        xj = xr[a:a + m]
-        for t in range(m):
-            o[t] += wj * xj[t]
 
 
 @nb.njit(cache=True, parallel=True)

@@ -1,0 +1,144 @@
+"""Slow, obviously-correct reference implementations for the engine tests.
+
+Pure Python/numpy loops over outputs and taps, written from the definitions in
+the docstrings of :func:`sigconv.convolve` and ``scipy.ndimage``'s boundary
+modes, sharing no code with the engine.
+"""
+import numpy as np
+
+BOUNDARIES = ("constant", "reflect", "mirror", "nearest", "wrap")
+
+
+def extend_index(i, n, boundary):
+    """Map a position ``i`` outside ``[0, n)`` into it by one of ndimage's rules.
+
+    Returns None for ``"constant"`` outside the series (the caller uses cval).
+    Reflections are applied repeatedly, so kernels longer than the series work.
+    """
+    if 0 <= i < n:
+        return i
+    if boundary == "constant":
+        return None
+    if boundary == "nearest":
+        return 0 if i < 0 else n - 1
+    if boundary == "wrap":
+        return i % n
+    if boundary == "mirror" and n == 1:
+        return 0
+    while not 0 <= i < n:
+        if boundary == "reflect":      # d c b a | a b c d | d c b a
+            i = -1 - i if i < 0 else 2 * n - 1 - i
+        elif boundary == "mirror":     # d c b | a b c d | c b a
+            i = -i if i < 0 else 2 * n - 2 - i
+        else:
+            raise ValueError(boundary)
+    return i
+
+
+def _sample(x, i, boundary, cval):
+    j = extend_index(i, len(x), boundary)
+    return cval if j is None else x[j]
+
+
+def _taps(x, w, t, origin, dilation, boundary, cval):
+    """(weight, sample) pairs of output ``t``: ``x[t - (j - origin) * dilation]``."""
+    return [(w[j], _sample(x, t - (j - origin) * dilation, boundary, cval))
+            for j in range(len(w))]
+
+
+def _layout(n, k, mode, origin, dilation):
+    """Output positions (in the input's time) and the boundary in force."""
+    span = (k - 1) * dilation + 1
+    if origin is None:
+        origin = (k - 1) // 2
+    if mode == "full":
+        # y_full[s] = sum_j w[j] x[s - j*d], s = 0 .. n + span - 2, zeros outside
+        return range(n + span - 1), 0, "constant", 0.0
+    if mode == "valid":
+        return range(span - 1, n), 0, "constant", 0.0
+    if mode == "causal":
+        return range(n), 0, None, None
+    if mode == "same":
+        return range(n), origin, None, None
+    raise ValueError(mode)
+
+
+def naive_convolve(x, w, mode="full", boundary="constant", cval=0.0, origin=None,
+                   dilation=1):
+    """``y[t] = sum_j w[j] * x[t - (j - origin) * dilation]`` for one 1-D series.
+
+    ``full``: every overlap with zeros outside; ``valid``: complete windows;
+    ``same``: ``n`` outputs with lag 0 at ``origin`` (default ``(k - 1) // 2``);
+    ``causal``: origin 0.  ``same`` and ``causal`` extend by ``boundary``.
+    """
+    x = np.asarray(x)
+    w = np.asarray(w)
+    times, org, fixed_boundary, fixed_cval = _layout(len(x), len(w), mode, origin, dilation)
+    if fixed_boundary is not None:
+        boundary, cval = fixed_boundary, fixed_cval
+    dtype = np.result_type(x.dtype, w.dtype, np.float64)
+    out = np.zeros(len(times), dtype=dtype)
+    for o, t in enumerate(times):
+        acc = 0
+        for wj, xj in _taps(x, w, t, org, dilation, boundary, cval):
+            acc += wj * xj
+        out[o] = acc
+    return out
+
+
+def naive_normalized(x, w, mode="same", boundary="constant", cval=np.nan, origin=None,
+                     dilation=1, min_weight=None):
+    """Normalised convolution (``nan="ignore"``): non-finite samples are skipped and
+    ``y = sum_present w x * sum|w| / sum_present |w|``; NaN where no weight (or
+    less than ``min_weight`` of the total absolute weight) is present."""
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    times, org, fixed_boundary, fixed_cval = _layout(len(x), len(w), mode, origin, dilation)
+    if fixed_boundary is not None:
+        boundary, cval = fixed_boundary, fixed_cval
+    total = np.abs(w).sum()
+    out = np.full(len(times), np.nan)
+    for o, t in enumerate(times):
+        num = 0.0
+        present = 0.0
+        for wj, xj in _taps(x, w, t, org, dilation, boundary, cval):
+            if np.isfinite(xj):
+                num += wj * xj
+                present += abs(wj)
+        fraction = present / total
+        if fraction <= 1e-12:
+            continue
+        if min_weight is not None and fraction < min_weight - 1e-12:
+            continue
+        out[o] = num / fraction
+    return out
+
+
+def naive_rolling_mean(x, window, min_periods, center=False):
+    """pandas' ``rolling(window, min_periods, center).mean()``, by its definition:
+    the window ends at ``t + (window - 1) // 2`` when centred, else at ``t``."""
+    x = np.asarray(x, dtype=np.float64)
+    n = len(x)
+    shift = (window - 1) // 2 if center else 0
+    out = np.full(n, np.nan)
+    for t in range(n):
+        hi = t + shift
+        vals = [x[i] for i in range(hi - window + 1, hi + 1) if 0 <= i < n and np.isfinite(x[i])]
+        if len(vals) >= max(min_periods, 1):
+            out[t] = sum(vals) / len(vals)
+    return out
+
+
+def naive_recursive(x, coefs, init=None):
+    """``y[t] = x[t] + sum_i coefs[i] * y[t - 1 - i]``, ``init[i]`` = ``y[-1 - i]``."""
+    x = np.asarray(x, dtype=np.float64)
+    p = len(coefs)
+    past = list(np.zeros(p) if init is None else np.asarray(init, dtype=np.float64))
+    out = np.empty_like(x)
+    for t in range(len(x)):
+        acc = x[t]
+        for i in range(p):
+            acc += coefs[i] * past[i]
+        out[t] = acc
+        past = [acc] + past[:-1]
+    return out
