@@ -77,13 +77,15 @@ def choose_method(n, k, n_series=1, *, dtype=np.float64, dilation=1, mode="full"
 
 def _choose(n, k, n_series, dtype, dilation, mode):
     span = (k - 1) * dilation + 1
+    if dtype.kind != "c":
+        direct_cost = n_series * (n + span) * k / _DIRECT_MACS_PER_S.get(dtype.itemsize, 4.4e10)
+        if direct_cost < _FFT_CALL_S:  # no FFT call is this cheap
+            return "direct"
     n_out = {"full": n + span - 1, "valid": max(n - span + 1, 1)}.get(mode, n)
     n_in = n + span - 1
     costs = {}
     if dtype.kind != "c":
         costs["direct"] = n_series * n_out * k / _DIRECT_MACS_PER_S.get(dtype.itemsize, 4.4e10)
-        if costs["direct"] < _FFT_CALL_S:  # no FFT call is this cheap
-            return "direct"
     size = _fft.next_fast_len(n + span - 1)
     costs["fft"] = _FFT_CALL_S + n_series * _FFT_S_PER_POINT_LOG * size * np.log2(size)
     block = _fft.block_length(span, n)
@@ -331,7 +333,8 @@ def _correlate(x, left, right, flipped, dilation, method):
         return _complex_direct(x, left, right, flipped, dilation)
     m, n = x.shape
     n_out = left.shape[1] + n + right.shape[1] - (flipped.shape[1] - 1) * dilation
-    out = np.empty((m, n_out), dtype=np.result_type(x, flipped))
+    dtype = x.dtype if x.dtype == flipped.dtype else np.result_type(x, flipped)
+    out = np.empty((m, n_out), dtype=dtype)
     if method == "direct":
         _direct(x, left, right, flipped, dilation, out)
     else:

@@ -104,11 +104,42 @@ def correlate_extended(left, x, right, w, out, dilation, parallel):
         return
     if n > edge:
         _run(x, w, out, dilation, left_n, parallel)
+    right_n = right.shape[1]
+    if (left_n + right_n) * w.shape[1] * x.shape[0] <= _SMALL_EDGES:
+        # Few edge outputs with few taps: sum them in place, no copies.
+        _edge_sums(left, x, right, w, out, dilation, 0, left_n)
+        _edge_sums(left, x, right, w, out, dilation, left_n + n - edge, out.shape[1])
+        return
     if left_n:
         _run(np.concatenate((left, x[:, :edge]), axis=1), w, out, dilation, 0, parallel)
-    if right.shape[1]:
+    if right_n:
         _run(np.concatenate((x[:, n - edge:], right), axis=1), w, out, dilation,
              left_n + n - edge, parallel)
+
+
+_SMALL_EDGES = 4096
+
+
+@nb.njit(cache=True, fastmath=_FLAGS)
+def _edge_sums(left, x, right, w, out, dilation, first, last):
+    """Outputs ``first..last-1`` of the valid correlation of ``[left | x | right]``,
+    reading the three parts in place; taps summed in order as in `_block`."""
+    left_n = left.shape[1]
+    n = x.shape[1]
+    for r in range(x.shape[0]):
+        wr = w[0] if w.shape[0] == 1 else w[r]
+        for i in range(first, last):
+            acc = wr[0] * 0  # zero in the weights' precision
+            for j in range(wr.shape[0]):
+                p = i + j * dilation - left_n
+                if p < 0:
+                    v = left[r, p + left_n]
+                elif p < n:
+                    v = x[r, p]
+                else:
+                    v = right[r, p - n]
+                acc += wr[j] * v
+            out[r, i] = acc
 
 
 @nb.njit(cache=True)
