@@ -69,7 +69,7 @@ def compute_dtype(dtype, name="dtype"):
     raise TypeError(f"{name} must be a numeric dtype (bool, int, float or complex); got {dtype}")
 
 
-@dataclass
+@dataclass(slots=True)
 class SeriesInput:
     """Validated series data: ``values`` has shape (n_series, n_samples), C-contiguous.
 

@@ -8,6 +8,8 @@ methods convolve the series itself when the extension is zero.
 """
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 
 from . import _fft
@@ -277,12 +279,12 @@ def _convolve(data, weights, origin, mode, boundary, cval, method, nan, min_weig
     has_missing = nan != "propagate" and V.nonfinite_policy(x, nan)
 
     origin = 0 if mode == "causal" else origin
-    left_n, right_n = {
-        "full": (span - 1, span - 1),
-        "valid": (0, 0),
-        "same": ((k - 1 - origin) * dilation, origin * dilation),
-        "causal": (span - 1, 0),
-    }[mode]
+    if mode == "full":
+        left_n = right_n = span - 1
+    elif mode == "same":
+        left_n, right_n = (k - 1 - origin) * dilation, origin * dilation
+    else:  # valid: no extension; causal: the past only
+        left_n, right_n = (span - 1, 0) if mode == "causal" else (0, 0)
     if mode == "full":
         boundary, cval = "constant", 0.0
     left, right = _edges(x, left_n, right_n, boundary, cval)
@@ -358,9 +360,20 @@ def _complex_direct(x, left, right, flipped, dilation):
     return real + 1j * imag
 
 
-def _direct(x, left, right, flipped, dilation, out):
-    from ._core import direct
+def _core(name):
+    """A numba kernel module, imported on first use: ``import sigconv`` stays
+    free of numba, and later calls skip the import machinery."""
+    module = _CORE.get(name)
+    if module is None:
+        module = _CORE[name] = importlib.import_module(f"{__package__}._core.{name}")
+    return module
 
+
+_CORE = {}
+
+
+def _direct(x, left, right, flipped, dilation, out):
+    direct = _core("direct")
     parallel = x.shape[0] * out.shape[1] * flipped.shape[1] >= _SERIAL_BELOW_MACS
     direct.correlate_extended(left, x, right, flipped, out, dilation, parallel)
 
@@ -395,9 +408,7 @@ def _spectral(x, left, right, flipped, dilation, method, out):
     out[:] = convolve_full(np.where(bad, 0, extended), kernel)[:, edge:extended.shape[1]]
     rows, cols = np.nonzero(_windows_touching(bad, k, dilation, out.shape[1]))
     if rows.size:
-        from ._core import direct
-
-        direct.correlate_at(extended, np.ascontiguousarray(flipped), rows, cols, out, dilation)
+        _core("direct").correlate_at(extended, np.ascontiguousarray(flipped), rows, cols, out, dilation)
 
 
 def _windows_touching(bad, k, dilation, n_out):
@@ -496,10 +507,8 @@ def recursive_filter(x, coefs, init=None, *, axis=-1, nan="propagate", dtype=Non
     V.check_option(nan, "nan", ("propagate", "raise"))
     if nan == "raise":
         V.nonfinite_policy(data.values, nan)
-    from ._core import recursive
-
     out = np.empty_like(data.values)
-    recursive.all_pole(data.values, coefs, start, out)
+    _core("recursive").all_pole(data.values, coefs, start, out)
     return data.wrap(out)
 
 
