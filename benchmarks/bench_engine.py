@@ -34,23 +34,23 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import gc  # noqa: E402
-import math  # noqa: E402
-import platform  # noqa: E402
-import shlex  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
+import argparse
+import datetime
+import gc
+import math
+import platform
+import shlex
+import statistics
+import subprocess
+import tempfile
+import time
 
-import numpy as np  # noqa: E402
-import numba  # noqa: E402
-import scipy  # noqa: E402
-import scipy.fft  # noqa: E402
-import scipy.ndimage as ndi  # noqa: E402
-import scipy.signal as sps  # noqa: E402
+import numba
+import numpy as np
+import scipy
+import scipy.fft
+import scipy.ndimage as ndi
+import scipy.signal as sps
 
 perf = time.perf_counter
 
