@@ -79,16 +79,14 @@ def choose_method(n, k, n_series=1, *, dtype=np.float64, dilation=1, mode="full"
 
 def _choose(n, k, n_series, dtype, dilation, mode):
     span = (k - 1) * dilation + 1
-    if dtype.kind != "c":
-        direct_cost = n_series * (n + span) * k / _DIRECT_MACS_PER_S.get(dtype.itemsize, 4.4e10)
-        if direct_cost < _FFT_CALL_S:  # no FFT call is this cheap
-            return "direct"
-    n_out = {"full": n + span - 1, "valid": max(n - span + 1, 1)}.get(mode, n)
     n_in = n + span - 1
     costs = {}
     if dtype.kind != "c":
+        n_out = n_in if mode == "full" else max(n - span + 1, 1) if mode == "valid" else n
         costs["direct"] = n_series * n_out * k / _DIRECT_MACS_PER_S.get(dtype.itemsize, 4.4e10)
-    size = _fft.next_fast_len(n + span - 1)
+        if costs["direct"] < _FFT_CALL_S:  # no FFT call is this cheap
+            return "direct"
+    size = _fft.next_fast_len(n_in)
     costs["fft"] = _FFT_CALL_S + n_series * _FFT_S_PER_POINT_LOG * size * np.log2(size)
     block = _fft.block_length(span, n)
     per_sample = _OA_S_PER_POINT_LOG * block * np.log2(block) / (block - span + 1)
@@ -213,7 +211,7 @@ def convolve(x, kernel, mode="full", *, boundary="constant", cval=0.0, method="a
     array([ 4.,  6.,  9., 11.])
     >>> sigconv.convolve([1.0, np.nan, 3.0, 4.0], np.ones(3) / 3, "same",
     ...                  cval=np.nan, nan="ignore")
-    array([1.        , 2.        , 3.5       , 3.5       ])
+    array([1. , 2. , 3.5, 3.5])
     """
     data = V.series_input(x, "x", axis=axis, dtype=dtype)
     weights, origin = V.kernel_input(kernel, "kernel", n_series=data.n_series, dtype=data.dtype)
