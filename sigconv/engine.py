@@ -277,14 +277,13 @@ def _convolve(data, weights, origin, mode, boundary, cval, method, nan, min_weig
     has_missing = nan != "propagate" and V.nonfinite_policy(x, nan)
 
     origin = 0 if mode == "causal" else origin
-    if mode == "full":
+    if mode == "full":  # zeros beyond both ends, whatever the boundary
         left_n = right_n = span - 1
-    elif mode == "same":
-        left_n, right_n = (k - 1 - origin) * dilation, origin * dilation
-    else:  # valid: no extension; causal: the past only
-        left_n, right_n = (span - 1, 0) if mode == "causal" else (0, 0)
-    if mode == "full":
         boundary, cval = "constant", 0.0
+    elif mode == "valid":
+        left_n = right_n = 0
+    else:  # same and causal: lag 0 of output t sits on sample t
+        left_n, right_n = (k - 1 - origin) * dilation, origin * dilation
     left, right = _edges(x, left_n, right_n, boundary, cval)
     if method == "auto":
         method = _choose(n, k, data.n_series, x.dtype, dilation, mode)
@@ -406,7 +405,7 @@ def _spectral(x, left, right, flipped, dilation, method, out):
     out[:] = convolve_full(np.where(bad, 0, extended), kernel)[:, edge:extended.shape[1]]
     rows, cols = np.nonzero(_windows_touching(bad, k, dilation, out.shape[1]))
     if rows.size:
-        _core("direct").correlate_at(extended, np.ascontiguousarray(flipped), rows, cols, out, dilation)
+        _core("direct").correlate_at(extended, flipped, rows, cols, out, dilation)
 
 
 def _windows_touching(bad, k, dilation, n_out):
