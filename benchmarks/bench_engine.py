@@ -25,25 +25,36 @@ The Markdown report goes to stdout (and to ``--out``); progress to stderr.
 import os
 import sys
 
-# Peers' BLAS pools: one thread each (numpy and scipy bundle separate OpenBLAS
-# builds that fight over 2 cores otherwise).  Must precede importing numpy.
-BLAS_ENV = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-os.environ.update(BLAS_ENV)
+# _timing pins the peers' BLAS pools to one thread each (numpy and scipy bundle
+# separate OpenBLAS builds that fight over 2 cores otherwise) and puts the
+# repository root on sys.path.  Must precede importing numpy.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _timing import (
+    BLAS_ENV,
+    MIN_REPEATS,
+    REPO,
+    SAMPLE_MIN_S,
+    Contender,
+    cpu_busy,
+    fint,
+    first_calls,
+    fms,
+    log,
+    machine_lines,
+    max_rel_err,
+    md_table,
+    perf,
+    run_interleaved,
+)
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
-
+# isort: split
 import argparse
-import datetime
 import gc
-import math
 import platform
 import shlex
 import statistics
 import subprocess
 import tempfile
-import time
 
 import numba
 import numpy as np
@@ -52,55 +63,16 @@ import scipy.fft
 import scipy.ndimage as ndi
 import scipy.signal as sps
 
-perf = time.perf_counter
-
 # ---------------------------------------------------------------- settings
-SAMPLE_MIN_S = 0.02        # a timed sample loops a fast call until it lasts this long
 CALL_CAP_S = 1.0           # a direct-sum peer predicted slower than this per call is
 #                            timed on a shorter input and extrapolated ("est.")
 SUB_TARGET_S = 0.3         # per-call time aimed at for that shorter input
-SLOW_BUDGET_S = 4.0        # per contender and point: fewer repeats beyond this ...
-MIN_REPEATS = 3            # ... but never fewer than this
 PROBE_N = 100_000          # length used to predict a direct-sum peer's cost
 DIRECT_FLOP_BUDGET = 2.5e10  # sigconv method="direct" skipped above this (2 n_out k)
 TORCH_IM2COL_BYTES = 1e9   # torch CPU conv1d (im2col) buffer k * n_out * itemsize
 TOL = {np.dtype(np.float64): 1e-8, np.dtype(np.float32): 2e-3}
 
-log_start = perf()
-
-
-def log(msg):
-    print(f"[{perf() - log_start:7.1f}s] {msg}", file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------- timing core
-class Contender:
-    """One timed callable; ``scale`` extrapolates a shorter input to the full one."""
-
-    def __init__(self, name, fn, t_first, *, scale=1.0, est=False, sub=None):
-        self.name, self.fn, self.t_first = name, fn, t_first
-        self.scale, self.est, self.sub = scale, est, sub
-        self.samples = []
-        self.number = 1
-        self.reps = 0
-
-    @property
-    def time(self):
-        return statistics.median(self.samples) * self.scale if self.samples else None
-
-
-def first_calls(fn):
-    """Warm-up: time the first call; for fast calls a second, to size the loops."""
-    t0 = perf()
-    out = fn()
-    t = perf() - t0
-    if t < 0.05:
-        t0 = perf()
-        fn()
-        t = min(t, perf() - t0)
-    return t, out
-
-
 def calibrate(name, make, size, work, *, extrapolate, max_size=None, probe=PROBE_N):
     """Warm up ``make(size)()``; for a direct-sum peer whose full-size call would
     exceed CALL_CAP_S (or max_size), time it on a shorter input instead and scale
@@ -134,98 +106,7 @@ def calibrate(name, make, size, work, *, extrapolate, max_size=None, probe=PROBE
     return Contender(name, f, t), out, ""
 
 
-def run_interleaved(contenders, repeats):
-    """Round-robin over the contenders (rotating the order), median per contender."""
-    for c in contenders:
-        c.number = max(1, min(100_000, math.ceil(SAMPLE_MIN_S / max(c.t_first, 1e-7))))
-        per_sample = c.t_first * c.number
-        c.reps = repeats if per_sample * repeats <= SLOW_BUDGET_S else \
-            max(MIN_REPEATS, int(SLOW_BUDGET_S // per_sample))
-    rounds = max((c.reps for c in contenders), default=0)
-    gc.collect()
-    gc.disable()
-    try:
-        for r in range(rounds):
-            shift = r % max(len(contenders), 1)
-            for c in contenders[shift:] + contenders[:shift]:
-                if len(c.samples) >= c.reps:
-                    continue
-                fn, number = c.fn, c.number
-                t0 = perf()
-                for _ in range(number):
-                    fn()
-                c.samples.append((perf() - t0) / number)
-    finally:
-        gc.enable()
-
-
-def max_rel_err(out, ref):
-    a = np.asarray(out).reshape(ref.shape)
-    scale = float(np.max(np.abs(ref))) or 1.0
-    return float(np.max(np.abs(a - ref))) / scale
-
-
-# ---------------------------------------------------------------- formatting
-def fms(t, est=False):
-    if t is None:
-        return "-"
-    ms = t * 1e3
-    s = f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 10 else f"{ms:.1f}" if ms < 100 \
-        else f"{ms:.0f}"
-    return s + " est." if est else s
-
-
-def fint(v):
-    e = int(round(math.log10(v)))
-    return f"1e{e}" if 10 ** e == v else f"{v:,}"
-
-
-def md_table(headers, rows):
-    lines = ["| " + " | ".join(headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 # ---------------------------------------------------------------- machine
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def mem_total_gib():
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemTotal"):
-                    return int(line.split()[1]) / 2**20
-    except OSError:
-        pass
-    return float("nan")
-
-
-def cpu_busy(seconds=1.0):
-    """Fraction of all cores busy over ``seconds`` (from /proc/stat), or None."""
-    def read():
-        with open("/proc/stat") as fh:
-            v = [int(a) for a in fh.readline().split()[1:]]
-        idle = v[3] + (v[4] if len(v) > 4 else 0)
-        return sum(v), idle
-    try:
-        tot0, idle0 = read()
-        time.sleep(seconds)
-        tot1, idle1 = read()
-    except (OSError, ValueError, IndexError):
-        return None
-    return 1.0 - (idle1 - idle0) / max(tot1 - tot0, 1)
-
-
 def matmul_rate(dtype, threads, repeats=7, size=2000):
     """GFLOP/s of an (size x size) @ (size x size) product: (median, best)."""
     from threadpoolctl import threadpool_limits
@@ -584,20 +465,7 @@ def main(argv=None):
     # ------------------------------------------------------------ report
     R = []
     R.append("# sigconv engine benchmark\n")
-    R.append(f"- Date: {datetime.datetime.now().isoformat(timespec='seconds')}")
-    R.append(f"- Command: `{command}`")
-    R.append(f"- CPU: {cpu_model()}; {os.cpu_count()} logical cores "
-             f"({len(os.sched_getaffinity(0))} usable); {mem_total_gib():.0f} GiB RAM; "
-             f"{platform.system()} {platform.release()}")
-    R.append(f"- Load average (1/5/15 min): start {load_start[0]:.2f}/{load_start[1]:.2f}/"
-             f"{load_start[2]:.2f}, end {load_end[0]:.2f}/{load_end[1]:.2f}/{load_end[2]:.2f}"
-             + ("  **machine was not idle: treat the timings with caution**"
-                if max(load_start[0], load_end[0]) > 0.5 else ""))
-    if busy_start is not None and busy_end is not None:
-        R.append(f"- CPU busy (all cores, 1 s sample with this benchmark idle): start "
-                 f"{100 * busy_start:.0f}%, end {100 * busy_end:.0f}%"
-                 + ("  **other processes were using the CPU**"
-                    if max(busy_start, busy_end) > 0.1 else ""))
+    R += machine_lines(command, load_start, load_end, busy_start, busy_end)
     R.append(f"- Python {platform.python_version()}, numpy {np.__version__}, scipy "
              f"{scipy.__version__}, numba {numba.__version__}, torch {torch_info}")
     R.append(f"- sigconv {getattr(sigconv, '__version__', '?')} from "

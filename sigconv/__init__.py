@@ -1,6 +1,10 @@
 """sigconv: time-series signal processing as convolutions over a series."""
+from . import diffusion, kernels, smooth, spectral
+from .diffusion import diffuse, heat_kernel, propagator, stochastic_convolve
 from .engine import StreamFilter, choose_method, convolve, correlate, recursive_filter
 from .kernels import Kernel
+from .smooth import decompose, ema, gaussian_smooth, moving_average, savgol_smooth
+from .spectral import fft_filter, frequency_response, periodogram
 
 __version__ = "0.1.0"
 
@@ -10,5 +14,21 @@ __all__ = [
     "choose_method",
     "convolve",
     "correlate",
+    "decompose",
+    "diffuse",
+    "diffusion",
+    "ema",
+    "fft_filter",
+    "frequency_response",
+    "gaussian_smooth",
+    "heat_kernel",
+    "kernels",
+    "moving_average",
+    "periodogram",
+    "propagator",
     "recursive_filter",
+    "savgol_smooth",
+    "smooth",
+    "spectral",
+    "stochastic_convolve",
 ]

@@ -52,6 +52,22 @@ def check_fraction(value, name):
     return float(value)
 
 
+def check_real(value, name, low=-math.inf, high=math.inf, *, closed=""):
+    """Return ``value`` as float if it lies between ``low`` and ``high``.
+
+    The interval is open unless ``closed`` names its closed ends: ``"low"``,
+    ``"high"`` or ``"both"``.
+    """
+    low_ok = (lambda v: v >= low) if closed in ("low", "both") else (lambda v: v > low)
+    high_ok = (lambda v: v <= high) if closed in ("high", "both") else (lambda v: v < high)
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+            or not (low_ok(value) and high_ok(value))):
+        interval = ("[" if closed in ("low", "both") else "(") + f"{low:g}, {high:g}" + (
+            "]" if closed in ("high", "both") else ")")
+        raise ValueError(f"{name} must be a number in {interval}; got {value!r}")
+    return float(value)
+
+
 def compute_dtype(dtype, name="dtype"):
     """The floating dtype computations run in: float32 and float64 (and complex) stay,
     integers and booleans become float64, float16 becomes float32."""
@@ -98,7 +114,7 @@ class SeriesInput:
         return self.values.dtype
 
     def wrap(self, y, label_start=None):
-        """Wrap ``y`` (n_series, n_out) like the input.
+        """Wrap ``y`` (n_series, n_out), a new array the caller owns, like the input.
 
         Without ``label_start`` the output is aligned with the input and keeps
         its index; with it, a RangeIndex of input positions starts there.
@@ -112,9 +128,11 @@ class SeriesInput:
             index = self.index
         else:
             index = pd.RangeIndex(label_start, label_start + n_out)
+        # ``y`` is always a new array, so pandas need not copy it (pandas 3
+        # copies by default: ~1 ns per sample).
         if self.kind == "series":
-            return pd.Series(y[0], index=index, name=self.name)
-        return pd.DataFrame(y.T, index=index, columns=self.columns)
+            return pd.Series(y[0], index=index, name=self.name, copy=False)
+        return pd.DataFrame(y.T, index=index, columns=self.columns, copy=False)
 
 
 def _numeric_array(values, name):

@@ -253,6 +253,22 @@ def correlate(x, template, mode="full", *, boundary="constant", cval=0.0, method
 
 
 def _convolve(data, weights, origin, mode, boundary, cval, method, nan, min_weight, dilation):
+    y, label_start = convolve_values(data.values, weights, origin, mode, boundary=boundary,
+                                     cval=cval, method=method, nan=nan, min_weight=min_weight,
+                                     dilation=dilation)
+    return data.wrap(y, label_start)
+
+
+def convolve_values(x, weights, origin, mode="same", *, boundary="constant", cval=0.0,
+                    method="auto", nan="propagate", min_weight=None, dilation=1):
+    """:func:`convolve` on validated arrays, for the modules built on the engine.
+
+    ``x`` is (n_series, n) from ``_validate.series_input``, ``weights`` (1 or
+    n_series, k) from ``_validate.kernel_input``.  Options are checked here.
+    Returns ``(y, label_start)``: the (n_series, n_out) result and, for
+    ``full`` and ``valid``, the input position of the first output's origin
+    (None when the output is aligned with the input).
+    """
     V.check_option(mode, "mode", MODES)
     V.check_option(boundary, "boundary", BOUNDARIES)
     V.check_option(method, "method", METHODS)
@@ -265,13 +281,12 @@ def _convolve(data, weights, origin, mode, boundary, cval, method, nan, min_weig
         raise TypeError(f"cval must be a number; got {cval!r}")
     k = weights.shape[1]
     span = (k - 1) * dilation + 1
-    n = data.n_samples
+    n = x.shape[1]
     if mode == "valid" and span > n:
         raise ValueError(
             f"mode='valid' needs the kernel to fit in the series: the kernel spans {span} "
             f"samples (k={k}, dilation={dilation}) but x has {n}; use mode='full' or 'same'"
         )
-    x = data.values
     if weights.dtype.kind == "c" and x.dtype.kind != "c":
         x = x.astype(weights.dtype)
     has_missing = nan != "propagate" and V.nonfinite_policy(x, nan)
@@ -286,14 +301,14 @@ def _convolve(data, weights, origin, mode, boundary, cval, method, nan, min_weig
         left_n, right_n = (k - 1 - origin) * dilation, origin * dilation
     left, right = _edges(x, left_n, right_n, boundary, cval)
     if method == "auto":
-        method = _choose(n, k, data.n_series, x.dtype, dilation, mode)
+        method = _choose(n, k, x.shape[0], x.dtype, dilation, mode)
     flipped = np.ascontiguousarray(weights[:, ::-1])
     if nan == "ignore" and (has_missing or not (np.isfinite(cval) or left_n + right_n == 0)):
         y = _normalized(x, left, right, flipped, dilation, method, min_weight)
     else:
         y = _correlate(x, left, right, flipped, dilation, method)
     aligned = mode in ("same", "causal")
-    return data.wrap(y, None if aligned else (k - 1 - origin) * dilation - left_n)
+    return y, None if aligned else (k - 1 - origin) * dilation - left_n
 
 
 def _boundary_index(i, n, boundary):
@@ -439,9 +454,10 @@ def _normalized(x, left, right, flipped, dilation, method, min_weight):
     fraction = weight / total
     with np.errstate(divide="ignore", invalid="ignore"):
         y = (numerator / fraction).astype(numerator.dtype, copy=False)
-    # FFT round-off leaves ~1e-16 where no weight is present: a fraction of
-    # 1e-9 counts as none, and the same slack forgives round-off at min_weight.
-    missing = fraction <= 1e-9
+    # FFT round-off leaves ~1e-16 where no weight is present: there a fraction
+    # of 1e-9 counts as none.  Direct sums are exact zeros.  The same slack
+    # forgives round-off at min_weight.
+    missing = fraction <= (0.0 if method == "direct" else 1e-9)
     if min_weight is not None:
         missing |= fraction < min_weight - 1e-9
     y[missing] = np.nan

@@ -7,49 +7,21 @@ validation in front of them, not from numba's typing or from the kernels
 is matched on the parameter it names; option errors must list the valid
 choices, and no message may mention numba.
 """
-import importlib
-import pkgutil
 import re
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-from numba.core.dispatcher import Dispatcher
 
 import sigconv
-import sigconv._core
 from sigconv import Kernel, StreamFilter
 
 X = np.arange(10.0)
 X3 = np.ones((3, 10))      # three series
 
 
-def kernel_modules():
-    return [importlib.import_module(f"sigconv._core.{info.name}")
-            for info in pkgutil.iter_modules(sigconv._core.__path__)]
-
-
-@pytest.fixture(autouse=True)
-def no_kernels(monkeypatch):
-    """Replace every numba function in ``sigconv._core`` by one that fails the test.
-
-    The engine imports ``sigconv._core`` modules inside its functions and
-    looks the kernels up at call time, so patching the module attributes
-    intercepts every call.  Returns the names of the patched kernels.
-    """
-    patched = []
-    for module in kernel_modules():
-        for name, value in list(vars(module).items()):
-            if isinstance(value, Dispatcher):
-                qualified = f"{module.__name__}.{name}"
-
-                def forbidden(*args, _name=qualified, **kwargs):
-                    raise AssertionError(f"numba kernel {_name} ran on invalid input")
-
-                monkeypatch.setattr(module, name, forbidden)
-                patched.append(qualified)
-    return patched
+pytestmark = pytest.mark.usefixtures("no_kernels")
 
 
 def choices(name, *values):

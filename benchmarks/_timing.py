@@ -1,0 +1,193 @@
+"""Timing and reporting helpers shared by the benchmarks in this directory.
+
+Import this module before numpy: it pins the peers' BLAS pools to one thread
+(numpy and scipy bundle separate OpenBLAS builds that fight over 2 cores
+otherwise) and puts the repository root on ``sys.path``.
+
+- :class:`Contender`, :func:`first_calls`, :func:`run_interleaved`: warm-up,
+  then round-robin timing (rotating order) and a median per contender;
+- :func:`max_rel_err`: agreement check of two outputs (NaN where both are NaN);
+- :func:`fms`, :func:`fint`, :func:`md_table`: Markdown formatting;
+- :func:`cpu_busy`, :func:`machine_lines`: the machine part of a report header.
+"""
+import os
+import sys
+
+# Must precede importing numpy.
+BLAS_ENV = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+os.environ.update(BLAS_ENV)
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+import datetime
+import gc
+import math
+import platform
+import statistics
+import time
+
+import numpy as np
+
+perf = time.perf_counter
+
+SAMPLE_MIN_S = 0.02        # a timed sample loops a fast call until it lasts this long
+SLOW_BUDGET_S = 4.0        # per contender and point: fewer repeats beyond this ...
+MIN_REPEATS = 3            # ... but never fewer than this
+
+log_start = perf()
+
+
+def log(msg):
+    print(f"[{perf() - log_start:7.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- timing core
+class Contender:
+    """One timed callable; ``scale`` extrapolates a shorter input to the full one."""
+
+    def __init__(self, name, fn, t_first, *, scale=1.0, est=False, sub=None):
+        self.name, self.fn, self.t_first = name, fn, t_first
+        self.scale, self.est, self.sub = scale, est, sub
+        self.samples = []
+        self.number = 1
+        self.reps = 0
+
+    @property
+    def time(self):
+        return statistics.median(self.samples) * self.scale if self.samples else None
+
+
+def first_calls(fn):
+    """Warm-up: time the first call; for fast calls a second, to size the loops."""
+    t0 = perf()
+    out = fn()
+    t = perf() - t0
+    if t < 0.05:
+        t0 = perf()
+        fn()
+        t = min(t, perf() - t0)
+    return t, out
+
+
+def run_interleaved(contenders, repeats):
+    """Round-robin over the contenders (rotating the order), median per contender."""
+    for c in contenders:
+        c.number = max(1, min(100_000, math.ceil(SAMPLE_MIN_S / max(c.t_first, 1e-7))))
+        per_sample = c.t_first * c.number
+        c.reps = repeats if per_sample * repeats <= SLOW_BUDGET_S else \
+            max(MIN_REPEATS, int(SLOW_BUDGET_S // per_sample))
+    rounds = max((c.reps for c in contenders), default=0)
+    gc.collect()
+    gc.disable()
+    try:
+        for r in range(rounds):
+            shift = r % max(len(contenders), 1)
+            for c in contenders[shift:] + contenders[:shift]:
+                if len(c.samples) >= c.reps:
+                    continue
+                fn, number = c.fn, c.number
+                t0 = perf()
+                for _ in range(number):
+                    fn()
+                c.samples.append((perf() - t0) / number)
+    finally:
+        gc.enable()
+
+
+def max_rel_err(out, ref):
+    """Largest difference relative to the largest finite ``|ref|``; positions where
+    both are NaN agree, NaN in one only gives inf."""
+    a = np.asarray(out).reshape(ref.shape)
+    ref = np.asarray(ref)
+    nan_a, nan_r = np.isnan(a), np.isnan(ref)
+    if (nan_a != nan_r).any():
+        return math.inf
+    if nan_r.any():
+        a, ref = a[~nan_r], ref[~nan_r]
+    if ref.size == 0:
+        return 0.0
+    scale = float(np.max(np.abs(ref))) or 1.0
+    return float(np.max(np.abs(a - ref))) / scale
+
+
+# ---------------------------------------------------------------- formatting
+def fms(t, est=False):
+    if t is None:
+        return "-"
+    ms = t * 1e3
+    s = f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 10 else f"{ms:.1f}" if ms < 100 \
+        else f"{ms:.0f}"
+    return s + " est." if est else s
+
+
+def fint(v):
+    e = round(math.log10(v))
+    return f"1e{e}" if 10 ** e == v else f"{v:,}"
+
+
+def md_table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- machine
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def mem_total_gib():
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemTotal"):
+                    return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return float("nan")
+
+
+def cpu_busy(seconds=1.0):
+    """Fraction of all cores busy over ``seconds`` (from /proc/stat), or None."""
+    def read():
+        with open("/proc/stat") as fh:
+            v = [int(a) for a in fh.readline().split()[1:]]
+        idle = v[3] + (v[4] if len(v) > 4 else 0)
+        return sum(v), idle
+    try:
+        tot0, idle0 = read()
+        time.sleep(seconds)
+        tot1, idle1 = read()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1.0 - (idle1 - idle0) / max(tot1 - tot0, 1)
+
+
+def machine_lines(command, load_start, load_end, busy_start, busy_end):
+    """Report header bullets: date, command, CPU, load average and CPU busy at the
+    start and end of the run (flagged when the machine was not idle)."""
+    R = [f"- Date: {datetime.datetime.now().isoformat(timespec='seconds')}",
+         f"- Command: `{command}`",
+         (f"- CPU: {cpu_model()}; {os.cpu_count()} logical cores "
+          f"({len(os.sched_getaffinity(0))} usable); {mem_total_gib():.0f} GiB RAM; "
+          f"{platform.system()} {platform.release()}"),
+         f"- Load average (1/5/15 min): start {load_start[0]:.2f}/{load_start[1]:.2f}/"
+         f"{load_start[2]:.2f}, end {load_end[0]:.2f}/{load_end[1]:.2f}/{load_end[2]:.2f}"
+         + ("  **machine was not idle: treat the timings with caution**"
+            if max(load_start[0], load_end[0]) > 0.5 else "")]
+    if busy_start is not None and busy_end is not None:
+        R.append(f"- CPU busy (all cores, 1 s sample with this benchmark idle): start "
+                 f"{100 * busy_start:.0f}%, end {100 * busy_end:.0f}%"
+                 + ("  **other processes were using the CPU**"
+                    if max(busy_start, busy_end) > 0.1 else ""))
+    return R
