@@ -33,29 +33,50 @@ def all_pole(x, coefs, init, out):
 
 @nb.njit(cache=True)
 def _ewm_row(xr, y, decay, adjust, ignore_na, gap_weight, min_periods):
-    new_weight = 1.0 if adjust else 1.0 - decay
-    s = w = 0.0
-    last = np.nan
-    n_obs = 0
-    for t in range(xr.size):
-        v = np.float64(xr[t])
-        if np.isfinite(v):  # NaN and +-inf are missing, as in pandas
-            if n_obs == 0:
-                s, w = v, 1.0
-            else:
-                a = 1.0 - decay * w if gap_weight else new_weight
-                s = decay * s + a * v
-                w = decay * w + a
+    n = xr.size
+    a = 1.0 if adjust else 1.0 - decay
+    t = 0
+    while t < n and not np.isfinite(xr[t]):   # before the first observation
+        y[t] = np.nan
+        t += 1
+    if t == n:
+        return
+    s, w = np.float64(xr[t]), 1.0
+    n_obs = 1
+    y[t] = s if n_obs >= min_periods else np.nan
+    t += 1
+    while t < n:
+        # A run of observations: nothing but the two recursions on the
+        # loop-carried chain (the division only feeds the output).
+        while t < n:
+            v = np.float64(xr[t])
+            if not np.isfinite(v):  # NaN and +-inf are missing, as in pandas
+                break
+            s = decay * s + a * v
+            w = decay * w + a
             n_obs += 1
-            last = s / w
-            if not adjust and w != 1.0:
-                # pandas restarts the weights at 1 after each observation,
-                # which matters after a gap.
-                s, w = last, 1.0
-        elif n_obs and not ignore_na:
-            s *= decay
-            w *= decay
-        y[t] = last if n_obs >= min_periods else np.nan
+            y[t] = s / w if n_obs >= min_periods else np.nan
+            t += 1
+        if t == n:
+            break
+        last = s / w                             # a gap repeats the last mean
+        while t < n and not np.isfinite(xr[t]):
+            if not ignore_na:
+                s *= decay
+                w *= decay
+            y[t] = last if n_obs >= min_periods else np.nan
+            t += 1
+        if t == n:
+            break
+        v = np.float64(xr[t])                    # the observation after the gap
+        a_gap = 1.0 - decay * w if gap_weight else a
+        s = decay * s + a_gap * v
+        w = decay * w + a_gap
+        if not adjust:  # pandas restarts the weights at 1 after each observation
+            s, w = s / w, 1.0
+        n_obs += 1
+        y[t] = s / w if n_obs >= min_periods else np.nan
+        t += 1
 
 
 @nb.njit(cache=True, parallel=True)
