@@ -191,3 +191,20 @@ def machine_lines(command, load_start, load_end, busy_start, busy_end):
                  + ("  **other processes were using the CPU**"
                     if max(busy_start, busy_end) > 0.1 else ""))
     return R
+
+
+def finish_report(lines, failures, notes, out, elapsed):
+    """End a markdown report: the missed goals and notes; print it, write it to ``out``."""
+    if failures:
+        lines.append("- missed: " + "; ".join(failures))
+    if notes:
+        lines.append("\n## Notes\n")
+        lines += [f"- {note}" for note in notes]
+    lines.append("")
+    report = "\n".join(lines)
+    print(report)
+    if out:
+        with open(out, "w") as fh:
+            fh.write(report)
+        log(f"wrote {out}")
+    log(f"done in {elapsed:.0f} s")

@@ -36,6 +36,7 @@ from _timing import (
     SAMPLE_MIN_S,
     Contender,
     cpu_busy,
+    finish_report,
     fint,
     first_calls,
     fms,
@@ -599,19 +600,7 @@ def main(argv=None):
             R.append(f"- {key}: {ok}/{total} goal points met")
     R.append(f"- cold start: first result {'met' if cold_ok else 'NOT met'}, import "
              f"{'met' if imp < 0.6 else 'NOT met'}")
-    if failures:
-        R.append("- missed: " + "; ".join(failures))
-    if notes:
-        R.append("\n## Notes\n")
-        R += [f"- {note}" for note in notes]
-    R.append("")
-    report = "\n".join(R)
-    print(report)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(report)
-        log(f"wrote {args.out}")
-    log(f"done in {elapsed:.0f} s")
+    finish_report(R, failures, notes, args.out, elapsed)
 
 
 if __name__ == "__main__":

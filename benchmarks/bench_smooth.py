@@ -38,6 +38,7 @@ from _timing import (
     SAMPLE_MIN_S,
     Contender,
     cpu_busy,
+    finish_report,
     fint,
     first_calls,
     fms,
@@ -421,19 +422,7 @@ def main(argv=None):
     for key, (ok, total) in goal_tally.items():
         if total:
             R.append(f"- {key}: {ok}/{total} goal points met (ratio <= {GOAL:g})")
-    if failures:
-        R.append("- missed: " + "; ".join(failures))
-    if notes:
-        R.append("\n## Notes\n")
-        R += [f"- {note}" for note in notes]
-    R.append("")
-    report = "\n".join(R)
-    print(report)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(report)
-        log(f"wrote {args.out}")
-    log(f"done in {elapsed:.0f} s")
+    finish_report(R, failures, notes, args.out, elapsed)
 
 
 if __name__ == "__main__":

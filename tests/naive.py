@@ -114,18 +114,22 @@ def naive_normalized(x, w, mode="same", boundary="constant", cval=np.nan, origin
     return out
 
 
-def naive_rolling_mean(x, window, min_periods, center=False):
+def naive_rolling_mean(x, window, min_periods, center=False, propagate=False):
     """pandas' ``rolling(window, min_periods, center).mean()``, by its definition:
-    the window ends at ``t + (window - 1) // 2`` when centred, else at ``t``."""
+    the window ends at ``t + (window - 1) // 2`` when centred, else at ``t``; NaN
+    and +-inf are missing.  With ``propagate`` they are values instead, so the
+    plain mean of the window (NaN, +-inf, or NaN for +inf with -inf) is the output."""
     x = np.asarray(x, dtype=np.float64)
     n = len(x)
     shift = (window - 1) // 2 if center else 0
     out = np.full(n, np.nan)
     for t in range(n):
         hi = t + shift
-        vals = [x[i] for i in range(hi - window + 1, hi + 1) if 0 <= i < n and np.isfinite(x[i])]
+        present = [x[i] for i in range(hi - window + 1, hi + 1) if 0 <= i < n]
+        vals = present if propagate else [v for v in present if np.isfinite(v)]
         if len(vals) >= max(min_periods, 1):
-            out[t] = sum(vals) / len(vals)
+            with np.errstate(invalid="ignore"):
+                out[t] = np.mean(vals)
     return out
 
 

@@ -152,24 +152,6 @@ def naive_weighted_mean(x, weights, min_periods, center=False, propagate=False):
     return out
 
 
-def naive_rolling(x, window, min_periods, center=False, propagate=False):
-    """Unweighted rolling mean.  NaN and +-inf are missing (pandas); with
-    ``propagate`` they are values, so the plain mean of the window (NaN, +inf,
-    or NaN for +inf with -inf) is the output."""
-    x = np.asarray(x, dtype=np.float64)
-    n = len(x)
-    lead = (window - 1) // 2 if center else 0
-    out = np.full(n, np.nan)
-    for t in range(n):
-        hi = t + lead
-        present = [x[i] for i in range(hi - window + 1, hi + 1) if 0 <= i < n]
-        observed = present if propagate else [v for v in present if np.isfinite(v)]
-        if len(observed) >= max(min_periods, 1):
-            with np.errstate(invalid="ignore"):
-                out[t] = np.mean(observed)
-    return out
-
-
 def naive_savgol(x, window, polyorder, deriv=0, delta=1.0):
     """Each output from its own least-squares polynomial (numpy's scaled-domain fit)
     through the centred window, or the first/last window at the edges."""
@@ -442,7 +424,7 @@ def test_moving_average_nan_propagate(raw, window, center, min_periods):
     mp = resolve(min_periods, window)
     y = moving_average(x, window, center=center, min_periods=mp, nan="propagate")
     assert_close(y, propagate_reference(x, window, center, mp))
-    assert_close(y, naive_rolling(x, window, window if mp is None else mp, center,
+    assert_close(y, naive_rolling_mean(x, window, window if mp is None else mp, center,
                                   propagate=True))
 
 
@@ -492,7 +474,7 @@ def test_moving_average_infinities(nan, center, min_periods, weights):
             expected = naive_weighted_mean(x, weights, min_periods, center)
         assert np.isfinite(y[~np.isnan(y)]).all()
     else:
-        plain = naive_rolling(x, 4, min_periods, center, propagate=True)
+        plain = naive_rolling_mean(x, 4, min_periods, center, propagate=True)
         expected = plain if weights is None else np.where(
             np.isfinite(plain), y, plain)       # weighted means checked elsewhere
         assert np.isposinf(y).any() and np.isneginf(y).any()
