@@ -1,5 +1,7 @@
 """sigconv: time-series signal processing as convolutions over a series."""
-from . import diffusion, kernels, smooth, spectral
+from . import ar, diffusion, kernels, smooth, spectral
+from .acf import acf, acovf, ccf, pacf
+from .ar import ARPanelResult, ARResult, fit_ar
 from .diffusion import diffuse, heat_kernel, propagator, stochastic_convolve
 from .engine import StreamFilter, choose_method, convolve, correlate, recursive_filter
 from .kernels import Kernel
@@ -9,8 +11,14 @@ from .spectral import fft_filter, frequency_response, periodogram
 __version__ = "0.1.0"
 
 __all__ = [
+    "ARPanelResult",
+    "ARResult",
     "Kernel",
     "StreamFilter",
+    "acf",
+    "acovf",
+    "ar",
+    "ccf",
     "choose_method",
     "convolve",
     "correlate",
@@ -19,11 +27,13 @@ __all__ = [
     "diffusion",
     "ema",
     "fft_filter",
+    "fit_ar",
     "frequency_response",
     "gaussian_smooth",
     "heat_kernel",
     "kernels",
     "moving_average",
+    "pacf",
     "periodogram",
     "propagator",
     "recursive_filter",

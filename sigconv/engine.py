@@ -30,7 +30,7 @@ _FFT_CALL_S = 3e-5                              # fixed cost of an FFT-based cal
 # runs on one thread: waking a second thread costs more than it saves, and
 # when another process holds the other core a parallel region can stall for
 # a scheduler time slice (milliseconds) waiting for its second thread.
-_SERIAL_BELOW_MACS = 4_000_000
+SERIAL_BELOW_MACS = 4_000_000
 
 
 def choose_method(n, k, n_series=1, *, dtype=np.float64, dilation=1, mode="full"):
@@ -386,7 +386,7 @@ _CORE = {}
 
 def _direct(x, left, right, flipped, dilation, out):
     direct = _core("direct")
-    parallel = x.shape[0] * out.shape[1] * flipped.shape[1] >= _SERIAL_BELOW_MACS
+    parallel = x.shape[0] * out.shape[1] * flipped.shape[1] >= SERIAL_BELOW_MACS
     direct.correlate_extended(left, x, right, flipped, out, dilation, parallel)
 
 
