@@ -119,13 +119,14 @@ def fit_ar(x, order=None, *, max_order=None, method="yule_walker", ic="aic", dem
         raise ValueError(f"x must have at least order + 2 = {needed} samples to fit AR({order}); "
                          f"got {n}")
     _check_not_constant(values, data)
-    fit = _FITTERS[method]
+    criteria = recursion = None
     if order is None:
         top = _max_order(n, max_order, method, constant)
-        order, criteria = _select(values, top, method, ic, constant)
+        order, criteria, recursion = _select(values, top, method, ic, constant)
+    if recursion is not None:  # the search already ran every order's recursion
+        means, coefs, sigma2 = _at_orders(recursion, order)
     else:
-        criteria = None
-    means, coefs, sigma2 = fit(values, order, constant)
+        means, coefs, sigma2 = _FITTERS[method](values, order, constant)
     orders = np.broadcast_to(order, values.shape[0])
 
     def result(s):
@@ -177,19 +178,33 @@ def _max_order(n, max_order, method, constant):
 
 
 def _select(values, top, method, ic, constant):
-    """The order minimising ``ic`` (per series) and the criterion of every order."""
+    """The order minimising ``ic`` (per series), the criterion of every order, and
+    for Yule-Walker and Burg the recursion that produced every order's fit."""
     n = values.shape[1]
     k = np.arange(top + 1) + int(constant)
+    recursion = None
     if method in ("yule_walker", "burg"):
-        variances = _recursive_fit(values, top, constant, method)[3]
-        criteria = n * np.log(variances) + _penalty(ic, n) * k
+        recursion = _recursive_fit(values, top, constant, method)
+        criteria = n * np.log(recursion[3]) + _penalty(ic, n) * k
     else:
         ssr, nobs = _ols_all_orders(values, top, constant)
         criteria = nobs * np.log(ssr / nobs) + _penalty(ic, nobs) * k
     orders = np.argmin(criteria, axis=1)
     if np.unique(orders).size > 1:
-        return orders, criteria
-    return int(orders[0]), criteria
+        return orders, criteria, recursion
+    return int(orders[0]), criteria, recursion
+
+
+def _at_orders(recursion, order):
+    """``(means, coefs, sigma2)`` at ``order`` (one, or one per series) from a
+    :func:`_recursive_fit` of every order."""
+    means, coefs, sigma2, _ = recursion
+    if np.ndim(order) == 0:
+        return means, coefs[:, order - 1, :order].copy() if order else \
+            np.empty((len(means), 0)), sigma2[:, order]
+    return (means, [coefs[s, p - 1, :p].copy() if p else np.empty(0)
+                    for s, p in enumerate(order)],
+            sigma2[np.arange(len(order)), order])
 
 
 def _recursive_fit(values, order, constant, method):
@@ -221,20 +236,7 @@ def _autocovariance_sums(z, order):
 
 def _fit_recursive(method):
     def fit(values, order, constant):
-        if np.ndim(order):   # a different order per series: fit the largest, slice
-            top = int(np.max(order))
-        else:
-            top = order
-        if top == 0:
-            means = values.mean(axis=1) if constant else np.zeros(values.shape[0])
-            z = values - means[:, None]
-            return means, [np.empty(0)] * len(values), (z * z).mean(axis=1)
-        means, coefs, sigma2, _ = _recursive_fit(values, top, constant, method)
-        if np.ndim(order) == 0:
-            return means, coefs[:, order - 1, :order].copy(), sigma2[:, order]
-        return (means, [coefs[s, p - 1, :p].copy() if p else np.empty(0)
-                        for s, p in enumerate(order)],
-                sigma2[np.arange(len(order)), order])
+        return _at_orders(_recursive_fit(values, int(np.max(order)), constant, method), order)
     return fit
 
 
