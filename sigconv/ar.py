@@ -28,7 +28,7 @@ def _penalty(ic, n):
 
 
 def fit_ar(x, order=None, *, max_order=None, method="yule_walker", ic="aic", demean=True,
-           trend="c", nan="raise"):
+           trend="c", nan="raise", axis=0):
     """Fit an autoregressive model AR(p), choosing p by an information criterion if asked.
 
     Parameters
@@ -64,6 +64,9 @@ def fit_ar(x, order=None, *, max_order=None, method="yule_walker", ic="aic", dem
     nan : {"raise", "drop"}
         ``"drop"`` removes leading and trailing NaN; NaN inside the series
         is an error for every method.
+    axis : int
+        Time axis of a 2-D array: 0 (default) fits every column, as for a
+        DataFrame; -1 fits every row.
 
     Returns
     -------
@@ -104,7 +107,7 @@ def fit_ar(x, order=None, *, max_order=None, method="yule_walker", ic="aic", dem
     V.check_option(nan, "nan", ("raise", "drop"))
     if not isinstance(demean, (bool, np.bool_)):
         raise TypeError(f"demean must be True or False; got {demean!r}")
-    data = V.series_input(x, "x", axis=0, dtype=np.float64, min_length=1)
+    data = V.series_input(x, "x", axis=axis, dtype=np.float64, min_length=1)
     if data.kind == "numpy" and len(data.batch_shape) > 1:
         raise ValueError("x must be 1-D or 2-D (time down the rows, one series per column)")
     values = _drop_nan(data, nan)
@@ -119,6 +122,11 @@ def fit_ar(x, order=None, *, max_order=None, method="yule_walker", ic="aic", dem
         raise ValueError(f"x must have at least order + 2 = {needed} samples to fit AR({order}); "
                          f"got {n}")
     _check_not_constant(values, data)
+    if method in ("ols", "mle") and order is not None and n - order < order + 1 + constant:
+        raise ValueError(
+            f"x must have at least {2 * order + 1 + int(constant)} samples for a "
+            f"least-squares AR({order}) fit: its n - order observations must outnumber its "
+            f"{order + int(constant)} coefficients; got {n}")
     criteria = recursion = None
     if order is None:
         top = _max_order(n, max_order, method, constant)
@@ -280,7 +288,10 @@ def _ols_solve(gram, sums, p, nobs, constant):
         xty = gram[0, lags]
     if xtx.size == 0:
         return np.empty(0), gram[0, 0]
-    beta = np.linalg.solve(xtx, xty)
+    try:
+        beta = np.linalg.solve(xtx, xty)
+    except np.linalg.LinAlgError:  # collinear lags: the minimum-norm solution
+        beta = np.linalg.lstsq(xtx, xty, rcond=None)[0]
     return beta, gram[0, 0] - xty @ beta
 
 
