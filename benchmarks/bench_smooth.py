@@ -332,9 +332,10 @@ def main(argv=None):
     R += machine_lines(command, load_start, load_end, busy_start, busy_end)
     R.append(f"- Python {platform.python_version()}, numpy {np.__version__}, pandas "
              f"{pd.__version__}, numba {numba.__version__}")
+    cache_dir = os.environ.get("NUMBA_CACHE_DIR") or numba.config.CACHE_DIR
     R.append(f"- sigconv {getattr(sigconv, '__version__', '?')} from "
              f"`{os.path.dirname(sigconv.__file__)}`; numba cache: "
-             f"{os.environ.get('NUMBA_CACHE_DIR') or numba.config.CACHE_DIR or 'next to the source'}"
+             f"{cache_dir or 'next to the source'}"
              f" ({cache_found} index files of the smoothing kernels found at start)")
     R.append(f"- **Threads: sigconv's numba kernels run on {numba_threads} threads (layer "
              f"{numba_layer}); pandas' rolling and ewm means are single-threaded Cython.** "

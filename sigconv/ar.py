@@ -9,6 +9,8 @@ on lagged cross products, or the exact Gaussian likelihood.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import _validate as V
@@ -110,6 +112,10 @@ def fit_ar(x, order=None, *, max_order=None, method="yule_walker", ic="aic", dem
     data = V.series_input(x, "x", axis=axis, dtype=np.float64, min_length=1)
     if data.kind == "numpy" and len(data.batch_shape) > 1:
         raise ValueError("x must be 1-D or 2-D (time down the rows, one series per column)")
+    options = {"order": order, "max_order": max_order, "method": method, "ic": ic,
+               "demean": demean, "trend": trend}
+    if nan == "drop" and data.n_series > 1 and not np.isfinite(data.values).all():
+        return _fit_columns(data, options)   # each series trimmed to its own span
     values = _drop_nan(data, nan)
     n = values.shape[1]
     if order is not None:
@@ -146,6 +152,27 @@ def fit_ar(x, order=None, *, max_order=None, method="yule_walker", ic="aic", dem
     return result(0)
 
 
+def _fit_columns(data, options):
+    """A panel whose series have missing values at different ends: fit each alone."""
+    import pandas as pd
+
+    for row in data.values:  # every column checked before any is fitted
+        present = np.flatnonzero(np.isfinite(row))
+        if present.size == 0 or not np.isfinite(row[present[0]:present[-1] + 1]).all():
+            raise ValueError("x has NaN or inf inside the series; nan='drop' removes only "
+                             "leading and trailing missing values (fill the gaps first)")
+    results = []
+    for s in range(data.n_series):
+        column = pd.Series(data.values[s], index=data.index, name=(
+            data.columns[s] if data.kind == "frame" else None))
+        results.append(fit_ar(column if data.kind == "frame" else data.values[s], nan="drop",
+                              **options))
+    orders = np.array([r.order for r in results])
+    return ARPanelResult(results.__getitem__, np.array([r.mean for r in results]),
+                         [r.coef for r in results], np.array([r.sigma2 for r in results]),
+                         orders, data)
+
+
 def _drop_nan(data, nan):
     values = data.values
     finite = np.isfinite(values)
@@ -173,16 +200,15 @@ def _check_not_constant(values, data):
 
 
 def _max_order(n, max_order, method, constant):
-    default = int(min(n - 1, np.floor(10 * np.log10(n))))
-    top = default if max_order is None else max_order
-    if method in ("ols", "mle"):
-        # Least squares on n - top samples needs more of them than parameters.
-        limit = (n - 1 - int(constant)) // 2
-        top = min(top, limit) if max_order is None else top
-        if top > limit:
-            raise ValueError(f"max_order must be at most {limit} for OLS on {n} samples; "
-                             f"got {max_order}")
-    return min(top, n - 2)
+    """R's default ``min(n - 1, 10 log10 n)``, within what the method can fit."""
+    # Least squares on n - top samples needs more of them than coefficients.
+    limit = (n - 1 - int(constant)) // 2 if method in ("ols", "mle") else n - 2
+    if max_order is None:
+        return min(int(min(n - 1, np.floor(10 * np.log10(n)))), limit)
+    if max_order > limit:
+        raise ValueError(f"max_order must be at most {limit} for method={method!r} on {n} "
+                         f"samples; got {max_order}")
+    return max_order
 
 
 def _select(values, top, method, ic, constant):
@@ -248,14 +274,42 @@ def _fit_recursive(method):
     return fit
 
 
+# The normal equations square the condition number of the lagged design, and
+# subtracting to get the residual sum of squares loses the digits of a near
+# exact fit.  Past these limits a series is refitted from its design matrix.
+_MAX_CONDITION = 1e8
+_MIN_RESIDUAL_SHARE = 1e-8
+
+
 def _ols_all_orders(values, top, constant):
     """Residual sums of squares of OLS fits of orders 0..top on samples top..n-1."""
     m, n = values.shape
-    gram, sums, _ = _lagged_cross_products(values, top, top, constant)
+    gram, sums, center = _lagged_cross_products(values, top, top, constant)
     nobs = n - top
-    ssr = np.array([[_ols_solve(gram[s], sums[s], p, nobs, constant)[1]
-                     for p in range(top + 1)] for s in range(m)])
-    return ssr, nobs
+    ssr = np.empty((m, top + 1))
+    for s in range(m):
+        fits = [_ols_solve(gram[s], sums[s], p, nobs, constant) for p in range(top + 1)]
+        ssr[s] = [fit[1] for fit in fits]
+        if max(fit[2] for fit in fits) > _MAX_CONDITION or \
+                ssr[s].min() < _MIN_RESIDUAL_SHARE * gram[s, 0, 0]:
+            z = values[s] - center[s]
+            ssr[s] = [_design_fit(z, p, top, constant)[1] for p in range(top + 1)]
+    return np.maximum(ssr, 0.0), nobs
+
+
+def _design_fit(z, p, start, constant):
+    """OLS of ``z[t]`` on its lags 1..p (and a constant) over t = start..n-1 by a
+    QR-based least squares on the design matrix: ``(beta, ssr)``."""
+    n = z.size
+    columns = ([np.ones(n - start)] if constant else []) + \
+        [z[start - j:n - j] for j in range(1, p + 1)]
+    target = z[start:]
+    if not columns:
+        return np.empty(0), float(target @ target)
+    design = np.column_stack(columns)
+    beta = np.linalg.lstsq(design, target, rcond=None)[0]
+    resid = target - design @ beta
+    return beta, float(resid @ resid)
 
 
 def _lagged_cross_products(values, max_lag, start, constant):
@@ -275,7 +329,8 @@ def _lagged_cross_products(values, max_lag, start, constant):
 
 def _ols_solve(gram, sums, p, nobs, constant):
     """Least squares of lag 0 on lags 1..p (and a constant) from the cross products:
-    ``(coefficients [const, phi_1..phi_p] or [phi_1..phi_p], ssr)``."""
+    ``(coefficients [const, phi_1..phi_p] or [phi_1..phi_p], ssr, condition)``; NaN
+    and an infinite condition when the system is too ill-conditioned to trust."""
     lags = slice(1, p + 1)
     if constant:
         xtx = np.empty((p + 1, p + 1))
@@ -287,12 +342,12 @@ def _ols_solve(gram, sums, p, nobs, constant):
         xtx = gram[lags, lags]
         xty = gram[0, lags]
     if xtx.size == 0:
-        return np.empty(0), gram[0, 0]
-    try:
-        beta = np.linalg.solve(xtx, xty)
-    except np.linalg.LinAlgError:  # collinear lags: the minimum-norm solution
-        beta = np.linalg.lstsq(xtx, xty, rcond=None)[0]
-    return beta, gram[0, 0] - xty @ beta
+        return np.empty(0), gram[0, 0], 1.0
+    condition = np.linalg.cond(xtx)
+    if not np.isfinite(condition) or condition > _MAX_CONDITION:
+        return np.full(xty.size, np.nan), np.nan, np.inf
+    beta = np.linalg.solve(xtx, xty)
+    return beta, gram[0, 0] - xty @ beta, condition
 
 
 def _fit_ols(values, order, constant):
@@ -303,13 +358,20 @@ def _fit_ols(values, order, constant):
         p = int(p)
         gram, sums, center = _lagged_cross_products(values, p, p, constant)
         for s in np.flatnonzero(orders == p):
-            beta, ssr = _ols_solve(gram[s], sums[s], p, n - p, constant)
+            beta, _, condition = _ols_solve(gram[s], sums[s], p, n - p, constant)
+            z = values[s] - center[s]
+            if condition > _MAX_CONDITION:
+                beta, _ = _design_fit(z, p, p, constant)
             phi = beta[1:] if constant else beta
+            # The residual sum of squares from the residuals themselves: exact
+            # even when the fit nearly is.
+            resid = z[p:] - (np.convolve(z, np.r_[0.0, phi])[p:n] if p else 0.0) - (
+                beta[0] if constant else 0.0)
             if constant:
                 # The constant c of the centred data: mean = center + c / (1 - sum phi).
                 means[s] = center[s] + beta[0] / (1.0 - phi.sum())
             coefs[s] = phi.copy()
-            sigma2[s] = ssr / (n - p)
+            sigma2[s] = float(resid @ resid) / (n - p)
     return means, coefs, sigma2
 
 
@@ -399,7 +461,8 @@ class ARResult:
     def whitening_kernel(self):
         """The causal kernel ``[1, -phi_1, ..., -phi_p]`` that turns the series into
         its innovations."""
-        return Kernel(np.concatenate([[1.0], -self.coef]), origin=0, name=f"phi(B), AR({self.order})")
+        return Kernel(np.concatenate([[1.0], -self.coef]), origin=0,
+                      name=f"phi(B), AR({self.order})")
 
     def impulse_response(self, n):
         """The first ``n`` psi-weights: the inverse of the whitening kernel."""
@@ -521,7 +584,9 @@ def _future_index(index, n, h):
         return pd.RangeIndex(start, start + h * (1 if index is None else index.step),
                              1 if index is None else index.step)
     if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
-        freq = index.freq or pd.infer_freq(index)
+        with warnings.catch_warnings():  # pandas 3: infer_freq will return an offset
+            warnings.simplefilter("ignore")
+            freq = index.freq or pd.infer_freq(index)
         if freq is not None:
             return pd.date_range(index[-1], periods=h + 1, freq=freq)[1:] \
                 if isinstance(index, pd.DatetimeIndex) else \
