@@ -292,8 +292,7 @@ def _ols_all_orders(values, top, constant):
         ssr[s] = [fit[1] for fit in fits]
         if max(fit[2] for fit in fits) > _MAX_CONDITION or \
                 ssr[s].min() < _MIN_RESIDUAL_SHARE * gram[s, 0, 0]:
-            z = values[s] - center[s]
-            ssr[s] = [_design_fit(z, p, top, constant)[1] for p in range(top + 1)]
+            ssr[s] = [_design_fit(values[s], p, top, constant)[1] for p in range(top + 1)]
     return np.maximum(ssr, 0.0), nobs
 
 
@@ -361,6 +360,9 @@ def _fit_ols(values, order, constant):
             beta, _, condition = _ols_solve(gram[s], sums[s], p, n - p, constant)
             z = values[s] - center[s]
             if condition > _MAX_CONDITION:
+                # On the raw series: centring a series of huge values would
+                # round away the small innovations the fit is about.
+                z, center[s] = values[s], 0.0
                 beta, _ = _design_fit(z, p, p, constant)
             phi = beta[1:] if constant else beta
             # The residual sum of squares from the residuals themselves: exact
