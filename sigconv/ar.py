@@ -593,9 +593,9 @@ def _future_index(index, n, h):
             return pd.date_range(index[-1], periods=h + 1, freq=freq)[1:] \
                 if isinstance(index, pd.DatetimeIndex) else \
                 pd.period_range(index[-1], periods=h + 1, freq=freq)[1:]
-    if pd.api.types.is_integer_dtype(index) and len(index) > 1:
+    if pd.api.types.is_numeric_dtype(index) and len(index) > 1:  # e.g. years, int or float
         step = index[-1] - index[-2]
-        return pd.Index(index[-1] + step * np.arange(1, h + 1))
+        return pd.Index(index[-1] + step * np.arange(1, h + 1), name=index.name)
     return pd.RangeIndex(n, n + h)
 
 
