@@ -275,34 +275,68 @@ def _fit_recursive(method):
 
 
 # The normal equations square the condition number of the lagged design, and
-# subtracting to get the residual sum of squares loses the digits of a near
-# exact fit.  Past these limits a series is refitted from its design matrix.
+# subtracting to get the residual sum of squares loses digits when the fit is
+# nearly exact.  Past these limits a series is refitted from its design matrix
+# (QR), which costs O(n p^2) instead of O(p^3).
 _MAX_CONDITION = 1e8
-_MIN_RESIDUAL_SHARE = 1e-8
+_MIN_RESIDUAL_SHARE = 1e-4
 
 
 def _ols_all_orders(values, top, constant):
     """Residual sums of squares of OLS fits of orders 0..top on samples top..n-1."""
     m, n = values.shape
-    gram, sums, center = _lagged_cross_products(values, top, top, constant)
+    gram, sums, _ = _lagged_cross_products(values, top, top, constant)
     nobs = n - top
     ssr = np.empty((m, top + 1))
-    for s in range(m):
-        fits = [_ols_solve(gram[s], sums[s], p, nobs, constant) for p in range(top + 1)]
-        ssr[s] = [fit[1] for fit in fits]
-        if max(fit[2] for fit in fits) > _MAX_CONDITION or \
-                ssr[s].min() < _MIN_RESIDUAL_SHARE * gram[s, 0, 0]:
-            ssr[s] = [_design_fit(values[s], p, top, constant)[1] for p in range(top + 1)]
+    trusted = np.ones(m, dtype=bool)
+    for p in range(top + 1):
+        _, ssr[:, p], ok = _ols_normal(gram, sums, p, nobs, constant)
+        trusted &= ok
+    for s in np.flatnonzero(~trusted):
+        ssr[s] = [_design_fit(values[s], p, top, constant)[1] for p in range(top + 1)]
     return np.maximum(ssr, 0.0), nobs
 
 
-def _design_fit(z, p, start, constant):
-    """OLS of ``z[t]`` on its lags 1..p (and a constant) over t = start..n-1 by a
+def _ols_normal(gram, sums, p, nobs, constant):
+    """Least squares of lag 0 on lags 1..p (and a constant) for every series at once,
+    from the cross products.
+
+    Returns ``(beta (m, p + constant), ssr (m,), trusted (m,))``: ``beta`` is
+    ``[const, phi_1..phi_p]`` (or ``[phi_1..phi_p]``), and ``trusted`` is False
+    where the system is too ill-conditioned or the fit too exact for the
+    normal equations.
+    """
+    lags = slice(1, p + 1)
+    m = gram.shape[0]
+    if constant:
+        xtx = np.empty((m, p + 1, p + 1))
+        xtx[:, 0, 0] = nobs
+        xtx[:, 0, 1:] = xtx[:, 1:, 0] = sums[:, lags]
+        xtx[:, 1:, 1:] = gram[:, lags, lags]
+        xty = np.concatenate([sums[:, :1], gram[:, 0, lags]], axis=1)
+    else:
+        xtx = np.ascontiguousarray(gram[:, lags, lags])
+        xty = gram[:, 0, lags]
+    total = gram[:, 0, 0]
+    if xty.shape[1] == 0:
+        return np.empty((m, 0)), total.copy(), np.ones(m, dtype=bool)
+    eigen = np.linalg.eigvalsh(xtx)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        trusted = (eigen[:, 0] > 0) & (eigen[:, -1] <= _MAX_CONDITION * eigen[:, 0])
+    beta = np.full(xty.shape, np.nan)
+    beta[trusted] = np.linalg.solve(xtx[trusted], xty[trusted][..., None])[..., 0]
+    ssr = total - np.einsum("ij,ij->i", xty, beta)
+    trusted &= ssr >= _MIN_RESIDUAL_SHARE * total
+    return beta, ssr, trusted
+
+
+def _design_fit(x, p, start, constant):
+    """OLS of ``x[t]`` on its lags 1..p (and a constant) over t = start..n-1 by a
     QR-based least squares on the design matrix: ``(beta, ssr)``."""
-    n = z.size
+    n = x.size
     columns = ([np.ones(n - start)] if constant else []) + \
-        [z[start - j:n - j] for j in range(1, p + 1)]
-    target = z[start:]
+        [x[start - j:n - j] for j in range(1, p + 1)]
+    target = x[start:]
     if not columns:
         return np.empty(0), float(target @ target)
     design = np.column_stack(columns)
@@ -326,54 +360,28 @@ def _lagged_cross_products(values, max_lag, start, constant):
     return gram, sums, center
 
 
-def _ols_solve(gram, sums, p, nobs, constant):
-    """Least squares of lag 0 on lags 1..p (and a constant) from the cross products:
-    ``(coefficients [const, phi_1..phi_p] or [phi_1..phi_p], ssr, condition)``; NaN
-    and an infinite condition when the system is too ill-conditioned to trust."""
-    lags = slice(1, p + 1)
-    if constant:
-        xtx = np.empty((p + 1, p + 1))
-        xtx[0, 0] = nobs
-        xtx[0, 1:] = xtx[1:, 0] = sums[lags]
-        xtx[1:, 1:] = gram[lags, lags]
-        xty = np.concatenate([[sums[0]], gram[0, lags]])
-    else:
-        xtx = gram[lags, lags]
-        xty = gram[0, lags]
-    if xtx.size == 0:
-        return np.empty(0), gram[0, 0], 1.0
-    condition = np.linalg.cond(xtx)
-    if not np.isfinite(condition) or condition > _MAX_CONDITION:
-        return np.full(xty.size, np.nan), np.nan, np.inf
-    beta = np.linalg.solve(xtx, xty)
-    return beta, gram[0, 0] - xty @ beta, condition
-
-
 def _fit_ols(values, order, constant):
     m, n = values.shape
     orders = np.broadcast_to(order, m)
-    means, coefs, sigma2 = np.zeros(m), [None] * m, np.empty(m)
+    means, sigma2 = np.zeros(m), np.empty(m)
+    coefs = np.empty((m, int(orders[0]))) if np.ndim(order) == 0 else [None] * m
     for p in np.unique(orders):
         p = int(p)
-        gram, sums, center = _lagged_cross_products(values, p, p, constant)
-        for s in np.flatnonzero(orders == p):
-            beta, _, condition = _ols_solve(gram[s], sums[s], p, n - p, constant)
-            z = values[s] - center[s]
-            if condition > _MAX_CONDITION:
-                # On the raw series: centring a series of huge values would
-                # round away the small innovations the fit is about.
-                z, center[s] = values[s], 0.0
-                beta, _ = _design_fit(z, p, p, constant)
-            phi = beta[1:] if constant else beta
-            # The residual sum of squares from the residuals themselves: exact
-            # even when the fit nearly is.
-            resid = z[p:] - (np.convolve(z, np.r_[0.0, phi])[p:n] if p else 0.0) - (
-                beta[0] if constant else 0.0)
-            if constant:
-                # The constant c of the centred data: mean = center + c / (1 - sum phi).
-                means[s] = center[s] + beta[0] / (1.0 - phi.sum())
-            coefs[s] = phi.copy()
-            sigma2[s] = float(resid @ resid) / (n - p)
+        rows = np.flatnonzero(orders == p)
+        gram, sums, center = _lagged_cross_products(values[rows], p, p, constant)
+        beta, ssr, trusted = _ols_normal(gram, sums, p, n - p, constant)
+        for i in np.flatnonzero(~trusted):
+            # On the raw series: centring a series of huge values would round
+            # away the small innovations the fit is about.
+            beta[i], ssr[i] = _design_fit(values[rows[i]], p, p, constant)
+            center[i] = 0.0
+        phi = beta[:, 1:] if constant else beta
+        if constant:
+            # The constant c of the centred data: mean = center + c / (1 - sum phi).
+            means[rows] = center + beta[:, 0] / (1.0 - phi.sum(axis=1))
+        for i, s in enumerate(rows):
+            coefs[s] = phi[i]
+        sigma2[rows] = np.maximum(ssr, 0.0) / (n - p)
     return means, coefs, sigma2
 
 
