@@ -15,12 +15,15 @@ import numpy as np
 
 from . import _validate as V
 from . import engine, kernels
-from .acf import _recursion
+from .acf import _lag_products, _recursion
 from .kernels import Kernel
 
 __all__ = ["ARPanelResult", "ARResult", "fit_ar"]
 
 METHODS = ("yule_walker", "burg", "ols", "mle")
+# From this many lags the engine's correlation beats per-lag dot products
+# (measured: 3x faster at 51 lags on 1e6 samples, 6x slower at 6 lags on a panel).
+_ENGINE_FROM_LAGS = 16
 CRITERIA = ("aic", "bic", "hqic")
 
 
@@ -258,8 +261,13 @@ def _recursive_fit(values, order, constant, method):
 
 
 def _autocovariance_sums(z, order):
-    """``sum_t z[t + k] z[t]`` for k = 0..order: direct sums, O(n order) per series
-    (the normal equations of Yule-Walker, like :func:`_lagged_cross_products`)."""
+    """``sum_t z[t + k] z[t]`` for k = 0..order, O(n order) per series.
+
+    Many lags: the engine's correlation, whose direct kernel vectorises across
+    the lags.  Few lags (too few to fill a vector): one dot product per lag.
+    """
+    if order + 1 >= _ENGINE_FROM_LAGS:
+        return _lag_products(z, order)
     core = engine._core("lagged")
     out = np.empty((z.shape[0], order + 1))
     run = core.lag_products if z.size * (order + 1) >= engine.SERIAL_BELOW_MACS else \
