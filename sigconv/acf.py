@@ -71,6 +71,34 @@ def _lag_products(z, nlags):
     return products
 
 
+def lag_sums(z, nlags):
+    """``sum_t z[t + k] z[t]`` for k = 0..nlags, O(n nlags) per series.
+
+    Many lags: the engine's correlation (:func:`_lag_products`), whose direct
+    kernel vectorises across the lags.  Few lags, too few to fill a vector:
+    one dot product per lag in numba.
+    """
+    if nlags + 1 >= _ENGINE_FROM_LAGS:
+        return _lag_products(z, nlags)
+    core = engine._core("lagged")
+    out = np.empty((z.shape[0], nlags + 1))
+    run = core.lag_products if z.size * (nlags + 1) >= engine.SERIAL_BELOW_MACS else \
+        core.lag_products_serial
+    run(np.ascontiguousarray(z), out)
+    return out
+
+
+# Burg's fast recursion is used where the series' power is at most this many
+# times its prediction-error power.  Measured against the passes on 1e5
+# samples, order 30: gain 1.3 (AR(2)) 2e-15, 5 (AR(1), 0.9) 2e-13, 17 (AR(1),
+# 0.97) 1e-12, 265 (a near unit root) 1e-10.
+_BURG_FAST_MAX_GAIN = 10.0
+
+# From this many lags the engine's correlation beats per-lag dot products
+# (measured: 3x faster at 51 lags on 1e6 samples, 6x slower at 6 lags on a panel).
+_ENGINE_FROM_LAGS = 16
+
+
 def _autocovariances(values, nlags, adjusted):
     """Rows of ``values`` (m, n) demeaned and correlated with themselves: lags 0..nlags."""
     n = values.shape[1]
@@ -205,9 +233,19 @@ def _recursion(name, rows, order):
         return coefs, variances, reflection, None
     power = np.empty((m, order + 1))
     core = engine._core("levinson")
-    run = core.burg if rows.size * max(order, 1) >= engine.SERIAL_BELOW_MACS else \
-        core.burg_serial
-    run(rows, coefs, variances, reflection, power)
+    core.burg(rows, lag_sums(rows, order), coefs, variances, reflection, power)
+    # The fast recursion updates its error sums by differences of lag sums, which
+    # cancel when the prediction error is a small part of the series' power:
+    # there, redo the series with passes over the errors.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hard = ~(variances[:, 0] <= _BURG_FAST_MAX_GAIN * variances[:, -1])
+    if hard.any():
+        redo = [np.empty((hard.sum(),) + a.shape[1:]) for a in (coefs, variances, reflection,
+                                                               power)]
+        redo[0][:] = 0.0
+        core.burg_passes(np.ascontiguousarray(rows[hard]), *redo)
+        for target, values in zip((coefs, variances, reflection, power), redo):
+            target[hard] = values
     return coefs, variances, reflection, power
 
 
