@@ -1,5 +1,6 @@
 """Cross products of a series with its own lags: the normal equations of AR least squares."""
 import numba as nb
+import numpy as np
 
 
 @nb.njit(cache=True)
@@ -45,23 +46,38 @@ def lag_gram_serial(z, max_lag, start, gram, sums):
         _gram_row(z[s], max_lag, start, gram[s], sums[s])
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, fastmath={"contract"})
 def _products_row(z, out):
+    """``out[j] = sum_{t=j}^{n-1} z[t] z[t - j]`` for every lag j at once.
+
+    The lags are the vector lanes: each pass adds four samples' products to
+    every lag, in time order, reading ``z[t - j]`` from a reversed copy so
+    that consecutive lags are consecutive in memory.
+    """
     n = z.size
-    for j in range(out.size):
-        # Four interleaved partial sums: the additions need not wait for each other.
-        a0 = a1 = a2 = a3 = 0.0
-        t = j
-        while t + 3 < n:
-            a0 += z[t] * z[t - j]
-            a1 += z[t + 1] * z[t + 1 - j]
-            a2 += z[t + 2] * z[t + 2 - j]
-            a3 += z[t + 3] * z[t + 3 - j]
-            t += 4
-        while t < n:
-            a0 += z[t] * z[t - j]
-            t += 1
-        out[j] = (a0 + a1) + (a2 + a3)
+    m = out.size
+    r = z[::-1].copy()            # z[t - j] = r[n - 1 - t + j]
+    acc = np.zeros(m)
+    t = 0
+    while t < min(m - 1, n):      # the first samples reach back to only some lags
+        for j in range(t + 1):
+            acc[j] += z[t] * z[t - j]
+        t += 1
+    while t + 4 <= n:
+        a0, a1, a2, a3 = z[t], z[t + 1], z[t + 2], z[t + 3]
+        w0 = r[n - 1 - t:]
+        w1 = r[n - 2 - t:]
+        w2 = r[n - 3 - t:]
+        w3 = r[n - 4 - t:]
+        for j in range(m):
+            acc[j] = (((acc[j] + a0 * w0[j]) + a1 * w1[j]) + a2 * w2[j]) + a3 * w3[j]
+        t += 4
+    while t < n:
+        w0 = r[n - 1 - t:]
+        for j in range(m):
+            acc[j] += z[t] * w0[j]
+        t += 1
+    out[:] = acc
 
 
 @nb.njit(cache=True, parallel=True)
