@@ -208,3 +208,26 @@ def finish_report(lines, failures, notes, out, elapsed):
             fh.write(report)
         log(f"wrote {out}")
     log(f"done in {elapsed:.0f} s")
+
+
+def compile_times(code):
+    """Two fresh processes sharing a new, empty NUMBA_CACHE_DIR run ``code`` (which
+    prints a JSON line last): the first compiles the kernels, the second loads the
+    cache the first wrote.  Returns ``[(label, wall seconds, parsed JSON), ...]``."""
+    import json
+    import subprocess
+    import tempfile
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH")
+                                else "")
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="sigconv-bench-numba-") as cache:
+        env["NUMBA_CACHE_DIR"] = cache
+        for label in ("empty cache (compiles)", "cache just written (loads it)"):
+            t0 = perf()
+            proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
+                                  check=True, capture_output=True, text=True)
+            wall = perf() - t0
+            runs.append((label, wall, json.loads(proc.stdout.strip().splitlines()[-1])))
+    return runs

@@ -50,6 +50,7 @@ from _timing import (
     REPO,
     SAMPLE_MIN_S,
     Contender,
+    compile_times,
     cpu_busy,
     finish_report,
     fint,
@@ -66,12 +67,10 @@ from _timing import (
 import argparse
 import gc
 import glob
-import json
 import platform
 import shlex
 import statistics
 import subprocess
-import tempfile
 import time
 import warnings
 
@@ -374,24 +373,6 @@ print(json.dumps(times))
 """
 
 
-def compile_times():
-    """Two fresh processes sharing a new, empty NUMBA_CACHE_DIR: the first compiles
-    the kernels, the second loads the cache the first wrote."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH")
-                                else "")
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="sigconv-bench-numba-") as cache:
-        env["NUMBA_CACHE_DIR"] = cache
-        for label in ("empty cache (compiles)", "cache just written (loads it)"):
-            t0 = perf()
-            proc = subprocess.run([sys.executable, "-c", COMPILE_CODE], cwd=REPO, env=env,
-                                  check=True, capture_output=True, text=True)
-            wall = perf() - t0
-            runs.append((label, wall, json.loads(proc.stdout.strip().splitlines()[-1])))
-    return runs
-
-
 def git_head():
     """Short commit of the repository, with ``+changes`` when sigconv/ is modified."""
     try:
@@ -489,7 +470,7 @@ def main(argv=None):
     compile_runs = None
     if do_compile:
         log("numba compile time (2 fresh processes, empty cache)")
-        compile_runs = compile_times()
+        compile_runs = compile_times(COMPILE_CODE)
     load_end = os.getloadavg()
     busy_end = cpu_busy()
     elapsed = perf() - t_run0

@@ -34,9 +34,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _timing import (
     BLAS_ENV,
     MIN_REPEATS,
-    REPO,
     SAMPLE_MIN_S,
     Contender,
+    compile_times,
     cpu_busy,
     finish_report,
     fint,
@@ -54,12 +54,9 @@ from _timing import (
 import argparse
 import gc
 import glob
-import json
 import platform
 import shlex
 import statistics
-import subprocess
-import tempfile
 
 import numba
 import numpy as np
@@ -259,24 +256,6 @@ print(json.dumps(times))
 """
 
 
-def compile_times():
-    """Two fresh processes sharing a new, empty NUMBA_CACHE_DIR: the first compiles
-    the kernels, the second loads the cache the first wrote."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH")
-                                else "")
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="sigconv-bench-numba-") as cache:
-        env["NUMBA_CACHE_DIR"] = cache
-        for label in ("empty cache (compiles)", "cache just written (loads it)"):
-            t0 = perf()
-            proc = subprocess.run([sys.executable, "-c", COMPILE_CODE], cwd=REPO, env=env,
-                                  check=True, capture_output=True, text=True)
-            wall = perf() - t0
-            runs.append((label, wall, json.loads(proc.stdout.strip().splitlines()[-1])))
-    return runs
-
-
 # ---------------------------------------------------------------- main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -321,7 +300,7 @@ def main(argv=None):
     compile_runs = None
     if do_compile:
         log("numba compile time (2 fresh processes, empty cache)")
-        compile_runs = compile_times()
+        compile_runs = compile_times(COMPILE_CODE)
     load_end = os.getloadavg()
     busy_end = cpu_busy()
     elapsed = perf() - t_run0

@@ -4,6 +4,14 @@ import numpy as np
 
 
 @nb.njit(cache=True)
+def _step_up(coefs, k, kappa):
+    """Order-k coefficients from order k - 1 and the k-th reflection coefficient."""
+    for j in range(1, k):
+        coefs[k - 1, j - 1] = coefs[k - 2, j - 1] - kappa * coefs[k - 2, k - j - 1]
+    coefs[k - 1, k - 1] = kappa
+
+
+@nb.njit(cache=True)
 def _levinson_row(r, coefs, variances, reflection):
     """Solve the Yule-Walker equations of orders 1..p from autocovariances ``r``.
 
@@ -20,9 +28,7 @@ def _levinson_row(r, coefs, variances, reflection):
         for j in range(1, k):
             acc -= coefs[k - 2, j - 1] * r[k - j]
         kappa = acc / v if v != 0 else 0.0
-        for j in range(1, k):
-            coefs[k - 1, j - 1] = coefs[k - 2, j - 1] - kappa * coefs[k - 2, k - j - 1]
-        coefs[k - 1, k - 1] = kappa
+        _step_up(coefs, k, kappa)
         v *= 1.0 - kappa * kappa
         variances[k] = v
         reflection[k - 1] = kappa
@@ -141,9 +147,7 @@ def _burg_passes_row(x, coefs, variances, reflection, power):
             b = backward[t - 1]
             forward[t] = f - kappa * b
             backward[t] = b - kappa * f
-        for j in range(1, k):
-            coefs[k - 1, j - 1] = coefs[k - 2, j - 1] - kappa * coefs[k - 2, k - j - 1]
-        coefs[k - 1, k - 1] = kappa
+        _step_up(coefs, k, kappa)
         v *= 1.0 - kappa * kappa
         variances[k] = v
         reflection[k - 1] = kappa
