@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _figures import DEFAULT_OUT
 from statsmodels.datasets import sunspots
 from statsmodels.regression.linear_model import burg, yule_walker
 from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 
 import sigconv
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
 HORIZON = 10
 METHODS = ("yule_walker", "burg", "ols", "mle")
 

@@ -16,26 +16,13 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+from _figures import DEFAULT_OUT, GREY, STYLE, save
 from matplotlib.figure import Figure
 from statsmodels.datasets import macrodata, sunspots
 
 import sigconv
 from sigconv import kernels
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
-DPI = 100
-STYLE = {
-    "font.size": 8,
-    "axes.titlesize": 9,
-    "axes.labelsize": 8,
-    "legend.fontsize": 7,
-    "xtick.labelsize": 7,
-    "ytick.labelsize": 7,
-    "lines.linewidth": 1.2,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-GREY = "0.6"
 METHODS = ("yule_walker", "burg", "ols", "mle")
 
 
@@ -67,13 +54,6 @@ def band(ax, n, lags):
     """The +-1.96 / sqrt(n) band of a white-noise autocorrelation."""
     ax.fill_between(lags, -1.96 / np.sqrt(n), 1.96 / np.sqrt(n), color=GREY, alpha=0.25, lw=0,
                     label=r"$\pm 1.96/\sqrt{n}$")
-
-
-def save(fig, out, name):
-    path = out / name
-    # No "Software" entry: the bytes do not depend on the matplotlib version.
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
-    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
 
 
 # ---------------------------------------------------------------------------

@@ -16,28 +16,13 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+from _figures import DEFAULT_OUT, GREY, STYLE, save
 from matplotlib.dates import DateFormatter, YearLocator
 from matplotlib.figure import Figure
 from statsmodels.datasets import co2, nile, sunspots
 
 import sigconv
 from sigconv import Kernel, kernels
-
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
-DPI = 100
-STYLE = {
-    "font.size": 8,
-    "axes.titlesize": 9,
-    "axes.labelsize": 8,
-    "legend.fontsize": 7,
-    "xtick.labelsize": 7,
-    "ytick.labelsize": 7,
-    "lines.linewidth": 1.2,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-GREY = "0.6"
-
 
 # ---------------------------------------------------------------------------
 # Data
@@ -67,13 +52,6 @@ def stem(ax, k):
     markers.set_markersize(3)
     stems.set_linewidth(1)
     ax.axhline(0, color=GREY, lw=0.6)
-
-
-def save(fig, out, name):
-    path = out / name
-    # No "Software" entry: the bytes do not depend on the matplotlib version.
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
-    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
 
 
 # ---------------------------------------------------------------------------
