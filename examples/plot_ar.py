@@ -10,13 +10,9 @@ statsmodels.  Deterministic: nothing is random.
 """
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
-import matplotlib
 import numpy as np
 import pandas as pd
-from _figures import DEFAULT_OUT, GREY, STYLE, save
+from _figures import GREY, draw_all, save
 from matplotlib.figure import Figure
 from statsmodels.datasets import macrodata, sunspots
 
@@ -225,15 +221,7 @@ FIGURES = (fig_kernels, fig_whitening, fig_methods, fig_correlation, fig_panel)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"directory for the PNGs (default {DEFAULT_OUT})")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    matplotlib.use("Agg")
-    with matplotlib.rc_context(STYLE):
-        for draw in FIGURES:
-            draw(args.out)
+    draw_all(FIGURES, __doc__, argv)
 
 
 if __name__ == "__main__":

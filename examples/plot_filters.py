@@ -10,13 +10,9 @@ statsmodels.  Deterministic: every random number comes from a fixed seed.
 """
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
-import matplotlib
 import numpy as np
 import pandas as pd
-from _figures import DEFAULT_OUT, GREY, STYLE, save
+from _figures import GREY, draw_all, save
 from matplotlib.dates import DateFormatter, YearLocator
 from matplotlib.figure import Figure
 from statsmodels.datasets import co2, nile, sunspots
@@ -334,15 +330,7 @@ FIGURES = (fig_kernels, fig_smoothers, fig_decompose, fig_frequency_response, fi
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"directory for the PNGs (default {DEFAULT_OUT})")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    matplotlib.use("Agg")
-    with matplotlib.rc_context(STYLE):
-        for draw in FIGURES:
-            draw(args.out)
+    draw_all(FIGURES, __doc__, argv)
 
 
 if __name__ == "__main__":
