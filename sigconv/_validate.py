@@ -43,6 +43,13 @@ def check_int(value, name, minimum=1):
     return int(value)
 
 
+def check_flag(value, name):
+    """Return ``value`` as bool if it is True or False (numpy bools too)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
 def check_fraction(value, name):
     """Return ``value`` as float if it lies in [0, 1]; None passes through."""
     if value is None:
@@ -113,21 +120,21 @@ class SeriesInput:
     def dtype(self):
         return self.values.dtype
 
-    def wrap(self, y, label_start=None):
+    def wrap(self, y, label_start=None, *, index=None):
         """Wrap ``y`` (n_series, n_out), a new array the caller owns, like the input.
 
         Without ``label_start`` the output is aligned with the input and keeps
         its index; with it, a RangeIndex of input positions starts there.
+        ``index`` replaces the pandas index outright (a frequency axis, say).
         """
         n_out = y.shape[1]
         if self.kind == "numpy":
             out = y.reshape(self.batch_shape + (n_out,))
             return np.moveaxis(out, -1, self.axis) if out.ndim > 1 else out
         pd = _pandas()
-        if label_start is None:
-            index = self.index
-        else:
-            index = pd.RangeIndex(label_start, label_start + n_out)
+        if index is None:
+            index = self.index if label_start is None else \
+                pd.RangeIndex(label_start, label_start + n_out)
         # ``y`` is always a new array, so pandas need not copy it (pandas 3
         # copies by default: ~1 ns per sample).
         if self.kind == "series":

@@ -36,12 +36,6 @@ def _series(x, name="x"):
     return data
 
 
-def _check_flag(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r}")
-    return bool(value)
-
-
 def _default_nlags(n, cap):
     return max(min(int(10 * np.log10(n)), cap), 1)
 
@@ -111,7 +105,7 @@ def acovf(x, nlags=None, *, adjusted=False):
     data = _series(x)
     n = data.n_samples
     nlags = n - 1 if nlags is None else _check_nlags(nlags, n, n - 1)
-    cov = _autocovariances(data.values, nlags, _check_flag(adjusted, "adjusted"))[0]
+    cov = _autocovariances(data.values, nlags, V.check_flag(adjusted, "adjusted"))[0]
     return _by_lag(data, cov, np.arange(nlags + 1), "acovf")
 
 
@@ -141,7 +135,7 @@ def acf(x, nlags=None, *, adjusted=False):
     """
     data = _series(x)
     nlags = _check_nlags(nlags, data.n_samples, data.n_samples - 1)
-    cov = _autocovariances(data.values, nlags, _check_flag(adjusted, "adjusted"))[0]
+    cov = _autocovariances(data.values, nlags, V.check_flag(adjusted, "adjusted"))[0]
     return _by_lag(data, cov / cov[0], np.arange(nlags + 1), "acf")
 
 
@@ -297,7 +291,7 @@ def ccf(x, y, nlags=None, *, adjusted=False):
     import pandas as pd
 
     dx, dy = _series(x, "x"), _series(y, "y")
-    adjusted = _check_flag(adjusted, "adjusted")
+    adjusted = V.check_flag(adjusted, "adjusted")
     n = dx.n_samples
     if dy.n_samples != n:
         raise ValueError(f"x and y must have the same length; got {n} and {dy.n_samples}")

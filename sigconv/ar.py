@@ -107,8 +107,7 @@ def fit_ar(x, order=None, *, max_order=None, method="yule_walker", ic="aic", dem
     V.check_option(ic, "ic", CRITERIA)
     V.check_option(trend, "trend", ("c", "n"))
     V.check_option(nan, "nan", ("raise", "drop"))
-    if not isinstance(demean, (bool, np.bool_)):
-        raise TypeError(f"demean must be True or False; got {demean!r}")
+    V.check_flag(demean, "demean")
     data = V.series_input(x, "x", axis=axis, dtype=np.float64, min_length=1)
     if data.kind == "numpy" and len(data.batch_shape) > 1:
         raise ValueError("x must be 1-D or 2-D (time down the rows, one series per column)")
@@ -157,10 +156,7 @@ def _fit_columns(data, options):
     import pandas as pd
 
     for row in data.values:  # every column checked before any is fitted
-        present = np.flatnonzero(np.isfinite(row))
-        if present.size == 0 or not np.isfinite(row[present[0]:present[-1] + 1]).all():
-            raise ValueError("x has NaN or inf inside the series; nan='drop' removes only "
-                             "leading and trailing missing values (fill the gaps first)")
+        _finite_span(np.isfinite(row))
     results = []
     for s in range(data.n_series):
         column = pd.Series(data.values[s], index=data.index, name=(
@@ -173,20 +169,24 @@ def _fit_columns(data, options):
                          orders, data)
 
 
+def _finite_span(present):
+    """``(first, last)`` positions of the present samples, which must be contiguous."""
+    where = np.flatnonzero(present)
+    if where.size == 0 or not present[where[0]:where[-1] + 1].all():
+        raise ValueError("x has NaN or inf inside the series; nan='drop' removes only "
+                         "leading and trailing missing values (fill the gaps first)")
+    return where[0], where[-1]
+
+
 def _drop_nan(data, nan):
     values = data.values
     finite = np.isfinite(values)
     if finite.all():
         return values
     if nan == "drop":
-        present = finite.all(axis=0)
-        if present.any():
-            first, last = np.flatnonzero(present)[[0, -1]]
-            if finite[:, first:last + 1].all():
-                data.index = None if data.index is None else data.index[first:last + 1]
-                return np.ascontiguousarray(values[:, first:last + 1])
-        raise ValueError("x has NaN or inf inside the series; nan='drop' removes only "
-                         "leading and trailing missing values (fill the gaps first)")
+        first, last = _finite_span(finite.all(axis=0))
+        data.index = None if data.index is None else data.index[first:last + 1]
+        return np.ascontiguousarray(values[:, first:last + 1])
     raise ValueError("x contains NaN or inf; pass nan='drop' to remove leading and trailing "
                      "missing values, or fill them")
 

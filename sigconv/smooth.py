@@ -108,8 +108,7 @@ def moving_average(x, window, weights=None, *, center=False, nan="ignore", min_p
                                                                 minimum=0)
     if min_periods > window:
         raise ValueError(f"min_periods must be at most window ({window}); got {min_periods}")
-    if not isinstance(center, (bool, np.bool_)):
-        raise TypeError(f"center must be True or False; got {center!r}")
+    V.check_flag(center, "center")
     V.check_option(nan, "nan", _ROLLING_NAN)
     values = data.values
     if data.dtype.kind == "c":
@@ -260,9 +259,8 @@ def ema(x, alpha=None, *, span=None, halflife=None, com=None, adjust=True, ignor
         raise TypeError("ema needs a real series; got complex data")
     com = _center_of_mass(alpha, span, halflife, com)
     min_periods = V.check_int(min_periods, "min_periods", minimum=0)
-    for name, flag in (("adjust", adjust), ("ignore_na", ignore_na)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"{name} must be True or False; got {flag!r}")
+    adjust = V.check_flag(adjust, "adjust")
+    ignore_na = V.check_flag(ignore_na, "ignore_na")
     alpha = 1.0 / (1.0 + com)  # as pandas: every parameter goes through com
     out = np.empty_like(data.values)
     # pandas treats com == 1 (alpha = 1/2) with adjust=False as a special case

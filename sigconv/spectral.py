@@ -295,7 +295,12 @@ def periodogram(x, fs=1.0, window="boxcar", nfft=None, detrend="constant",
     else:
         frequency = np.fft.fftfreq(nfft, 1.0 / fs)
     power = power.astype(data.dtype, copy=False)
-    return Periodogram(frequency, _wrap_spectrum(data, power, frequency))
+    index = None
+    if data.kind != "numpy":
+        import pandas as pd
+
+        index = pd.Index(frequency, name="frequency")
+    return Periodogram(frequency, data.wrap(power, index=index))
 
 
 def _detrended(values, detrend):
@@ -309,13 +314,3 @@ def _detrended(values, detrend):
     return values
 
 
-def _wrap_spectrum(data, power, frequency):
-    if data.kind == "numpy":
-        out = power.reshape(data.batch_shape + (power.shape[1],))
-        return np.moveaxis(out, -1, data.axis) if out.ndim > 1 else out
-    import pandas as pd
-
-    index = pd.Index(frequency, name="frequency")
-    if data.kind == "series":
-        return pd.Series(power[0], index=index, name=data.name)
-    return pd.DataFrame(power.T, index=index, columns=data.columns)
