@@ -1,7 +1,8 @@
 """sigconv: time-series signal processing as convolutions over a series."""
-from . import ar, diffusion, kernels, smooth, spectral
+from . import ar, arima, datasets, diffusion, kernels, smooth, spectral
 from .acf import acf, acovf, ccf, pacf
 from .ar import ARPanelResult, ARResult, fit_ar
+from .arima import ARIMA, ARIMAPanelResult, ARIMAResult
 from .diffusion import diffuse, heat_kernel, propagator, stochastic_convolve
 from .engine import StreamFilter, choose_method, convolve, correlate, recursive_filter
 from .kernels import Kernel
@@ -11,6 +12,9 @@ from .spectral import fft_filter, frequency_response, periodogram
 __version__ = "0.1.0"
 
 __all__ = [
+    "ARIMA",
+    "ARIMAPanelResult",
+    "ARIMAResult",
     "ARPanelResult",
     "ARResult",
     "Kernel",
@@ -18,10 +22,12 @@ __all__ = [
     "acf",
     "acovf",
     "ar",
+    "arima",
     "ccf",
     "choose_method",
     "convolve",
     "correlate",
+    "datasets",
     "decompose",
     "diffuse",
     "diffusion",

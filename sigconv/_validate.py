@@ -267,3 +267,19 @@ def nonfinite_policy(values, nan, name="x"):
             "nan='ignore' to allow missing values"
         )
     return True
+
+
+def period_from_index(index, name):
+    """The season length of a pandas index's frequency (monthly 12, quarterly 4, ...)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        # pandas 3 warns that inferred_freq will become an offset; either works below.
+        warnings.simplefilter("ignore")
+        freq = getattr(index, "freq", None) or getattr(index, "inferred_freq", None)
+    if freq is None:
+        raise ValueError(f"{name} is required unless the data is a pandas object with a "
+                         "DatetimeIndex or PeriodIndex that has a frequency")
+    from statsmodels.tsa.tsatools import freq_to_period
+
+    return freq_to_period(freq)

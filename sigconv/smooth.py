@@ -8,8 +8,6 @@ mean (a running sum, O(n) for any window) and the exponential moving average
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from . import _validate as V
@@ -505,7 +503,7 @@ def decompose(x, period=None, model="additive", *, filt=None, two_sided=True,
     0.0...
     """
     if period is None:
-        period = _period_from_index(x)
+        period = V.period_from_index(getattr(x, "index", None), "period")
     data = V.series_input(x, "x", axis=axis, dtype=np.float64)
     period = V.check_int(period, "period")
     V.check_option(model, "model", ("additive", "multiplicative"))
@@ -555,20 +553,6 @@ def _phase_means(detrended, period):
     defined = np.isfinite(by_phase)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(defined, by_phase, 0).sum(axis=1) / defined.sum(axis=1)
-
-
-def _period_from_index(x):
-    index = getattr(x, "index", None)
-    with warnings.catch_warnings():
-        # pandas 3 warns that inferred_freq will become an offset; either works below.
-        warnings.simplefilter("ignore")
-        freq = getattr(index, "freq", None) or getattr(index, "inferred_freq", None)
-    if freq is None:
-        raise ValueError("period is required unless x is a pandas object with a "
-                         "DatetimeIndex or PeriodIndex that has a frequency")
-    from statsmodels.tsa.tsatools import freq_to_period
-
-    return freq_to_period(freq)
 
 
 def _trend_kernel(filt, period, two_sided):
