@@ -72,8 +72,9 @@ def _filter_known(u, spec, ar, ma):
     seen = np.cumsum(observed)
     for t in np.flatnonzero(observed & (seen > r)):
         gram = grams[t - 1]
-        estimate = np.linalg.solve(gram[1:, 1:], gram[1:, 0])
-        resid[t] = inn[t, 0] - inn[t, 1:] @ estimate
+        if np.linalg.cond(gram[1:, 1:]) < 1e12:   # else the past does not fix them yet
+            estimate = np.linalg.solve(gram[1:, 1:], gram[1:, 0])
+            resid[t] = inn[t, 0] - inn[t, 1:] @ estimate
     gram = grams[-1]
     s_inv = np.linalg.inv(gram[1:, 1:])
     estimate = s_inv @ gram[1:, 0]

@@ -173,6 +173,9 @@ def _problem(y, regressors, spec):
     n_obs = int(present.sum())
     k = spec.k_arma + regressors.shape[1] + 1
     need = r + k + 1 + (spec.p + spec.s * spec.P if present.all() else 0)
+    if spec.method == "css" and not present.all():
+        return ("y has missing values, which method='css' cannot use; fill them or use "
+                "method='ml' (or 'css-ml', which then starts from zeros)")
     if n_obs < need:
         return (f"y has {n_obs} observed values; {spec.label()} with {k} parameters needs at "
                 f"least {need} (differencing uses {r})")

@@ -343,6 +343,12 @@ class TestBadInput:
         with pytest.raises(TypeError):
             ARIMA((1, 0, 0)).fit(pd.Series(["a"] * 40))
 
+    def test_css_needs_a_complete_series(self, no_kernels):
+        y = np.random.default_rng(0).normal(size=60)
+        y[7] = np.nan
+        with pytest.raises(ValueError, match="method='css' cannot use"):
+            ARIMA((1, 0, 0), method="css").fit(y)
+
     def test_season_without_frequency(self, no_kernels):
         with pytest.raises(ValueError, match="season length"):
             ARIMA((0, 1, 1), (0, 1, 1)).fit(np.random.default_rng(0).normal(size=80))

@@ -153,22 +153,49 @@ def state_space(ar, ma, delta):
 
 
 @nb.njit(cache=True)
-def _predict(t, p, rr, work):
-    """``P <- T P T' + R R'`` in place, skipping T's zeros (T has a few per row)."""
+def _sparse_rows(t):
+    """T's non-zeros by row (CSR): T has few per row, so products skip the rest."""
+    dim = t.shape[0]
+    start = np.zeros(dim + 1, dtype=np.int64)
+    for i in range(dim):
+        start[i + 1] = start[i] + np.count_nonzero(t[i])
+    cols = np.empty(start[dim], dtype=np.int64)
+    vals = np.empty(start[dim])
+    for i in range(dim):
+        at = start[i]
+        for k in range(dim):
+            if t[i, k] != 0.0:
+                cols[at], vals[at] = k, t[i, k]
+                at += 1
+    return start, cols, vals
+
+
+@nb.njit(cache=True)
+def _transition(start, cols, vals, a, out):
+    """``out = T a`` for a state vector ``a``."""
+    for i in range(start.size - 1):
+        acc = 0.0
+        for at in range(start[i], start[i + 1]):
+            acc += vals[at] * a[cols[at]]
+        out[i] = acc
+
+
+@nb.njit(cache=True)
+def _predict(start, cols, vals, p, rr, work):
+    """``P <- T P T' + R R'`` in place, in O(nnz(T) dim)."""
     dim = p.shape[0]
     for i in range(dim):
         for j in range(dim):
-            acc = 0.0
-            for k in range(dim):
-                if t[i, k] != 0.0:
-                    acc += t[i, k] * p[k, j]
-            work[i, j] = acc
+            work[i, j] = 0.0
+        for at in range(start[i], start[i + 1]):
+            v, k = vals[at], cols[at]
+            for j in range(dim):
+                work[i, j] += v * p[k, j]
     for i in range(dim):
         for j in range(dim):
             acc = rr[i] * rr[j]
-            for k in range(dim):
-                if t[j, k] != 0.0:
-                    acc += work[i, k] * t[j, k]
+            for at in range(start[j], start[j + 1]):
+                acc += work[i, cols[at]] * vals[at]
             p[i, j] = acc
 
 
@@ -197,7 +224,10 @@ def kalman_filter(data, t, z, rr, p0, init, gram, innovations, variances, state,
     p[:, :] = p0
     work = np.empty((dim, dim))
     pz = np.empty(dim)
+    updated = np.empty(dim)
+    predicted = np.empty(dim)
     v = np.empty(c)
+    start, cols, vals = _sparse_rows(t)
     harvey = z[0] == 1.0
     for i in range(1, dim):
         harvey = harvey and z[i] == 0.0
@@ -208,14 +238,9 @@ def kalman_filter(data, t, z, rr, p0, init, gram, innovations, variances, state,
             innovations[step, :] = np.nan
             variances[step] = np.nan
             for col in range(c):
-                for i in range(dim):
-                    acc = 0.0
-                    for k in range(dim):
-                        if t[i, k] != 0.0:
-                            acc += t[i, k] * a[k, col]
-                    pz[i] = acc
+                _transition(start, cols, vals, a[:, col].copy(), pz)
                 a[:, col] = pz
-            _predict(t, p, rr, work)
+            _predict(start, cols, vals, p, rr, work)
             continue
         for i in range(dim):
             acc = 0.0
@@ -241,15 +266,9 @@ def kalman_filter(data, t, z, rr, p0, init, gram, innovations, variances, state,
                 gram[i, j] += v[i] * v[j] / f
         for col in range(c):   # update, then predict
             for i in range(dim):
-                a[i, col] += pz[i] * v[col] / f
-            for i in range(dim):
-                acc = 0.0
-                for k in range(dim):
-                    if t[i, k] != 0.0:
-                        acc += t[i, k] * a[k, col]
-                work[i, 0] = acc
-            for i in range(dim):
-                a[i, col] = work[i, 0]
+                updated[i] = a[i, col] + pz[i] * v[col] / f
+            _transition(start, cols, vals, updated, predicted)
+            a[:, col] = predicted
         if harvey:
             for i in range(dim - 1):
                 for j in range(dim - 1):
@@ -261,7 +280,7 @@ def kalman_filter(data, t, z, rr, p0, init, gram, innovations, variances, state,
             for i in range(dim):
                 for j in range(dim):
                     p[i, j] -= pz[i] * pz[j] / f
-            _predict(t, p, rr, work)
+            _predict(start, cols, vals, p, rr, work)
     return logf, nobs
 
 
