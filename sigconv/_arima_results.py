@@ -36,9 +36,10 @@ def _filter_known(u, spec, ar, ma):
     """Filter ``u = y - x' beta`` with the regression known.
 
     Returns the one-step prediction errors of ``u`` (NaN where missing or
-    where the initial values are not yet determined) and the predicted state
-    (mean, covariance in units of sigma2) of time n in the undifferenced
-    state space ``(u_{t-1}, .., u_{t-r}, h_t)``.
+    where the initial values are not yet determined), their variances in
+    units of sigma2, and the predicted state (mean, covariance in units of
+    sigma2) of time n in the undifferenced state space ``(u_{t-1}, ..,
+    u_{t-r}, h_t)``.
     """
     arima = _core("arima")
     delta = spec.delta
@@ -51,17 +52,18 @@ def _filter_known(u, spec, ar, ma):
         state, cov = np.empty((m, 1)), np.empty((m, m))
         arima.ml_fit(w, ar, ma, delta[:0], np.empty(0), inn, f, state, cov)
         resid = np.concatenate([np.full(r, np.nan), inn[:, 0]])
+        variance = np.concatenate([np.full(r, np.nan), f])
         mean = np.concatenate([u[::-1][:r], state[:, 0]])
         full_cov = np.zeros((r + m, r + m))
         full_cov[r:, r:] = cov
-        return resid, mean, full_cov
+        return resid, variance, mean, full_cov
     data = np.zeros((n, 1 + r))
     data[:, 0] = u
     inn, f = np.empty_like(data), np.empty(n)
     state, cov = np.empty((r + m, 1 + r)), np.empty((r + m, r + m))
     arima.ml_fit(data, ar, ma, delta, np.empty(r), inn, f, state, cov)
     if r == 0:
-        return inn[:, 0], state[:, 0].copy(), cov
+        return inn[:, 0], f, state[:, 0].copy(), cov
     # The initial values: estimated from the observations before t for the
     # one-step errors, from all of them for the final state (de Jong).
     observed = np.isfinite(f)
@@ -69,17 +71,19 @@ def _filter_known(u, spec, ar, ma):
     inn0 = np.where(observed[:, None], inn, 0.0)
     grams = np.cumsum(scaled[:, :, None] * inn0[:, None, :], axis=0)
     resid = np.full(n, np.nan)
+    variance = np.full(n, np.nan)
     seen = np.cumsum(observed)
     for t in np.flatnonzero(observed & (seen > r)):
         gram = grams[t - 1]
         if np.linalg.cond(gram[1:, 1:]) < 1e12:   # else the past does not fix them yet
-            estimate = np.linalg.solve(gram[1:, 1:], gram[1:, 0])
-            resid[t] = inn[t, 0] - inn[t, 1:] @ estimate
+            s_inv = np.linalg.inv(gram[1:, 1:])
+            resid[t] = inn[t, 0] - inn[t, 1:] @ s_inv @ gram[1:, 0]
+            variance[t] = f[t] + inn[t, 1:] @ s_inv @ inn[t, 1:]
     gram = grams[-1]
     s_inv = np.linalg.inv(gram[1:, 1:])
     estimate = s_inv @ gram[1:, 0]
     mean = state[:, 0] - state[:, 1:] @ estimate
-    return resid, mean, cov + state[:, 1:] @ s_inv @ state[:, 1:].T
+    return resid, variance, mean, cov + state[:, 1:] @ s_inv @ state[:, 1:].T
 
 
 class _Estimates:
@@ -106,13 +110,14 @@ class _Estimates:
         self.llf, self.sigma2 = float(llf), float(sigma2)
         self.nobs = self.n_obs - r
         u = y - regressors @ self.beta
-        resid, self.state, self.cov = _filter_known(u, spec, self.ar, self.ma)
+        resid, self.variance, self.state, self.cov = _filter_known(u, spec, self.ar, self.ma)
         if fit.method == "css":
             diff = np.convolve(u, spec.difference.weights, mode="valid")[:, None]
             e = np.empty_like(diff)
             arima.css_residuals(np.ascontiguousarray(diff), self.ar, self.ma, e)
             resid = np.concatenate([np.full(r, np.nan), e[:, 0]])
             resid[:r + self.ar.size] = np.nan
+            self.variance = np.where(np.isnan(resid), np.nan, 1.0)
         self.resid = resid
 
 
@@ -226,6 +231,13 @@ class ARIMAResult:
         return self._wrap(self._est.resid.copy())
 
     @property
+    def standardized_resid(self):
+        """``resid`` divided by its own standard deviation: ``sqrt(sigma2 f_t)`` with
+        ``f_t`` the Kalman filter's one-step variance (1 for CSS), as statsmodels'
+        ``standardized_forecasts_error``."""
+        return self._wrap(self._est.resid / np.sqrt(self.sigma2 * self._est.variance))
+
+    @property
     def fittedvalues(self):
         """One-step predictions ``y - resid``."""
         return self._wrap(self._y - self._est.resid)
@@ -329,9 +341,9 @@ class ARIMAResult:
         correlogram.  Needs matplotlib (``pip install sigconv[plot]``)."""
         from .plot import residual_diagnostics
 
-        resid = np.asarray(self.resid, dtype=float)
-        return residual_diagnostics(resid / math.sqrt(self.sigma2), index=self._index,
-                                    lags=lags, fig=fig, title=self._spec.label())
+        return residual_diagnostics(np.asarray(self.standardized_resid, dtype=float),
+                                    index=self._index, lags=lags, fig=fig,
+                                    title=self._spec.label())
 
 
 class ARIMAPanelResult:

@@ -102,7 +102,7 @@ def _check_orders(order, seasonal_order, trend, method, index):
             s = V.period_from_index(index, "the season length s")
             warnings.warn(f"seasonal_order has no season length: using s={s} from the index "
                           f"frequency; pass seasonal_order=({big_p}, {big_d}, {big_q}, {s}) "
-                          "to say so", UserWarning, stacklevel=4)
+                          "to say so", UserWarning, stacklevel=4)  # user <- fit <- _fit <- here
         else:
             s = 0
     s = V.check_int(s, "seasonal_order[3] (s)", minimum=0)

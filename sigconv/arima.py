@@ -107,7 +107,7 @@ class ARIMA:
     244.696
     """
 
-    def __init__(self, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), trend=None,
+    def __init__(self, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), *, trend=None,
                  method="css-ml", exog=None):
         V.check_option(method, "method", METHODS)
         self.order = order
@@ -155,6 +155,11 @@ class ARIMA:
         ConvergenceWarning
             When the optimiser stops before converging (the message says why).
         """
+        return self._fit(y, maxiter, axis)
+
+    def _fit(self, y, maxiter, axis):
+        # Called straight from the user's ``fit`` or ``arima`` call: warnings
+        # raised here name that caller with stacklevel=3.
         maxiter = V.check_int(maxiter, "maxiter")
         data = V.series_input(y, "y", axis=axis, dtype=np.float64)
         if data.kind == "numpy" and len(data.batch_shape) > 1:
@@ -173,7 +178,7 @@ class ARIMA:
             if not fit.converged:
                 warnings.warn(f"ARIMA fit: {fit.message}; the estimates may be poor (raise "
                               "maxiter, or try another method)", ConvergenceWarning,
-                              stacklevel=2)
+                              stacklevel=3)
             return ARIMAResult(fit, spec, data.values[0], regressors, names, data.index,
                                data.name, self.exog is not None)
         return ARIMAPanelResult(fits, spec, data, regressors, names, self.exog is not None)
@@ -198,7 +203,7 @@ def arima(y, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), *, trend=None, method
     '1961-01-01'
     """
     model = ARIMA(order, seasonal_order, trend=trend, method=method, exog=exog)
-    return model.fit(y, maxiter=maxiter, axis=axis)
+    return model._fit(y, maxiter, axis)
 
 
 def _estimate(values, regressors, spec, maxiter, raise_errors):

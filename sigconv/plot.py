@@ -26,6 +26,7 @@ def residual_diagnostics(std_resid, index=None, lags=24, fig=None, title=None):
         Time labels for the first panel.
     lags : int >= 1
     fig : matplotlib Figure, optional
+        Drawn into as given; default a new pyplot figure, laid out tightly.
     title : str, optional
 
     Returns
@@ -40,7 +41,8 @@ def residual_diagnostics(std_resid, index=None, lags=24, fig=None, title=None):
     resid = np.asarray(std_resid, dtype=float)
     keep = np.isfinite(resid)
     values = resid[keep]
-    fig = fig if fig is not None else plt.figure(figsize=(10, 7))
+    created = fig is None
+    fig = plt.figure(figsize=(10, 7)) if created else fig
     axes = fig.subplots(2, 2)
     x = np.asarray(index)[keep] if index is not None else np.flatnonzero(keep)
     axes[0, 0].plot(x, values, lw=0.8)
@@ -66,5 +68,6 @@ def residual_diagnostics(std_resid, index=None, lags=24, fig=None, title=None):
     axes[1, 1].set_title("Correlogram")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    if created:   # a figure the caller passed keeps its own layout engine
+        fig.tight_layout()
     return fig

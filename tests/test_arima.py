@@ -249,9 +249,34 @@ class TestLikelihoodPaths:
 
 class TestPandasAndPanels:
     def test_season_length_from_index_warns(self, log_air):
-        with pytest.warns(UserWarning, match="s=12 from the index frequency"):
+        with pytest.warns(UserWarning, match="s=12 from the index frequency") as record:
             fit = ARIMA((0, 1, 1), (0, 1, 1)).fit(log_air)
         assert list(fit.params.index) == ["ma.L1", "ma.S.L12", "sigma2"]
+        with pytest.warns(UserWarning, match="s=12") as record2:
+            arima(log_air, (0, 1, 1), (0, 1, 1, None))
+        # Both warnings point at this file, the caller's line.
+        assert record[0].filename == __file__ == record2[0].filename
+
+    def test_standardized_residuals_match_statsmodels(self, log_air):
+        from statsmodels.tsa.arima.model import ARIMA as SMARIMA
+
+        y = np.asarray(log_air).copy()
+        y[[10, 70]] = np.nan   # a gap among the diffuse start and one later
+        for values in (np.asarray(log_air), y):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")   # at the optimum: no convergence warning
+                fit = ARIMA((0, 1, 1), (0, 1, 1, 12), method="ml").fit(values)
+            model = SMARIMA(values, order=(0, 1, 1), seasonal_order=(0, 1, 1, 12))
+            model.use_exact_diffuse = True
+            model.loglikelihood_burn = 0
+            model.initialize_default()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ref = model.filter(fit.params.to_numpy()).standardized_forecasts_error[0]
+            ours = fit.standardized_resid
+            defined = ~np.isnan(ours)
+            assert defined.sum() >= values.size - 24
+            np.testing.assert_allclose(ours[defined], ref[defined], atol=1e-10)
 
     def test_resid_and_fitted_keep_the_index(self, airline, log_air):
         assert airline.resid.index.equals(log_air.index)

@@ -187,10 +187,11 @@ def objective(x, data, spec, delta, kind):
 
 @nb.njit(cache=True)
 def _gradient(x, f0, data, spec, delta, kind, g):
-    """Central differences, step ``1e-6 max(1, |x_i|)``."""
+    """Central differences, step ``1e-5 max(1, |x_i|)`` (truncation error ~1e-11,
+    below the round-off of likelihoods with diffuse columns)."""
     xx = x.copy()
     for i in range(x.size):
-        h = 1e-6 * max(1.0, abs(x[i]))
+        h = 1e-5 * max(1.0, abs(x[i]))
         xx[i] = x[i] + h
         up = objective(xx, data, spec, delta, kind)
         xx[i] = x[i] - h
@@ -212,8 +213,9 @@ def minimize(x, data, spec, delta, kind, gtol, maxiter):
 
     Stops when the largest gradient component is below ``gtol`` (converged),
     when a step changes the objective by less than 1e-15 relative and moves
-    the parameters by less than 1e-10 (no progress), or after ``maxiter``
-    iterations.  Returns ``(objective, status, iterations)``.
+    the parameters by less than 1e-10, or no step decreases it while the
+    gradient is below 1e-5 (no progress: converged to round-off), or after
+    ``maxiter`` iterations.  Returns ``(objective, status, iterations)``.
     """
     k = x.size
     f = objective(x, data, spec, delta, kind)
@@ -241,7 +243,8 @@ def minimize(x, data, spec, delta, kind, gtol, maxiter):
         while not f_new <= f + 1e-4 * step * slope:
             step *= 0.5
             if step * longest < 1e-14:
-                return f, LINE_SEARCH, it
+                # At the objective's round-off floor a small gradient is as good as zero.
+                return f, NO_PROGRESS if np.max(np.abs(g)) < 1e-5 else LINE_SEARCH, it
             x_new = x + step * d
             f_new = objective(x_new, data, spec, delta, kind)
         _gradient(x_new, f_new, data, spec, delta, kind, g_new)
@@ -271,15 +274,18 @@ def minimize(x, data, spec, delta, kind, gtol, maxiter):
 def _fit_one(css_data, ml_data, spec, delta, method, x, gtol, maxiter, info):
     """One series: CSS and/or ML; ``x`` holds the start and receives the
     estimates (direct coefficients for CSS, unconstrained for ML)."""
+    # Runtime (not literal) kinds: numba would compile the whole chain once per literal.
+    css_kind = method - method
+    ml_kind = css_kind + 1
     if method != 1:
-        f, status, iters = minimize(x, css_data, spec, delta[:0], 0, gtol, maxiter)
+        f, status, iters = minimize(x, css_data, spec, delta[:0], css_kind, gtol, maxiter)
         info[0], info[1], info[2] = f, status, iters
         if method == 0:
             return
         start = np.empty(x.size)
         unconstrain(x.copy(), spec, start)
         x[:] = start
-    f, status, iters = minimize(x, ml_data, spec, delta, 1, gtol, maxiter)
+    f, status, iters = minimize(x, ml_data, spec, delta, ml_kind, gtol, maxiter)
     info[0], info[1], info[2] = f, status, info[2] + iters if method == 2 else iters
 
 
