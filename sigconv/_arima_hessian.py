@@ -20,12 +20,12 @@ def _loglik(result, theta):
         return -math.inf
     ar, ma = _polynomials(spec, arma)
     u = result._y - result._regressors @ beta
-    css, ml, full = _layout(u, np.empty((u.size, 0)), spec)
+    data, levels = _layout(u, np.empty((u.size, 0)), spec)
     if result.method == "css":
         coef = np.empty(0)
-        rss_mean, n_used = _core("arima").css_fit(css, ar, ma, coef)
+        rss_mean, n_used = _core("arima").css_fit(data, ar, ma, coef)
         return -0.5 * n_used * (_LOG_2PI + math.log(sigma2) + rss_mean / sigma2)
-    llf, s2, _ = _ml_profile(ml, spec, ar, ma, spec.delta if full else spec.delta[:0])
+    llf, s2, _ = _ml_profile(data, spec, ar, ma, spec.delta if levels else spec.delta[:0])
     n = est.nobs
     return llf + 0.5 * n * (math.log(s2) + 1.0 - math.log(sigma2) - s2 / sigma2)
 

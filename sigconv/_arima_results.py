@@ -93,20 +93,20 @@ class _Estimates:
         arima = _core("arima")
         self.ar, self.ma = _polynomials(spec, fit.arma)
         k = regressors.shape[1]
-        css, ml, full = _layout(y, regressors, spec)
+        data, levels = _layout(y, regressors, spec)
         r = spec.delta.size
         self.n_obs = int(np.isfinite(y).sum())
         if fit.method == "css":
             coef = np.empty(k)
-            sigma2, _ = arima.css_fit(css, self.ar, self.ma, coef)
+            sigma2, _ = arima.css_fit(data, self.ar, self.ma, coef)
             n_eff = self.n_obs - r
             # R's arima: -n.used/2 (log(2 pi sigma2) + 1), sigma2 over the n_used residuals
             llf = -0.5 * n_eff * (_LOG_2PI + math.log(sigma2) + 1.0)
             self.beta = coef
         else:
-            llf, sigma2, coef = _ml_profile(ml, spec, self.ar, self.ma,
-                                            spec.delta if full else spec.delta[:0])
-            self.beta = coef[r:] if full else coef
+            llf, sigma2, coef = _ml_profile(data, spec, self.ar, self.ma,
+                                            spec.delta if levels else spec.delta[:0])
+            self.beta = coef[r:] if levels else coef
         self.llf, self.sigma2 = float(llf), float(sigma2)
         self.nobs = self.n_obs - r
         u = y - regressors @ self.beta

@@ -194,19 +194,19 @@ def _problem(y, regressors, spec):
 
 
 def _layout(y, regressors, spec):
-    """The data the kernels see: ``(css_data, ml_data, full)``.
+    """The data the kernels see, and whether it is in levels.
 
-    Complete series are differenced: columns ``[w, differenced regressors]``
-    serve CSS and ML alike.  Series with missing values keep their levels:
-    ``[y, r zero columns for the diffuse initial values, regressors]``.
+    A complete series is differenced: columns ``[w, differenced regressors]``
+    serve CSS and ML alike.  A series with missing values keeps its levels
+    (ML only): ``[y, r zero columns for the diffuse initial values,
+    regressors]``.
     """
     diff = spec.difference.weights
     r = diff.size - 1
     if np.isfinite(y).all():
         cols = [np.convolve(c, diff, mode="valid") for c in [y, *regressors.T]]
-        data = np.ascontiguousarray(np.column_stack(cols))
-        return data, data, False
+        return np.ascontiguousarray(np.column_stack(cols)), False
     data = np.zeros((y.size, 1 + r + regressors.shape[1]))
     data[:, 0] = y
     data[:, 1 + r:] = regressors
-    return data, data, True
+    return data, True

@@ -218,22 +218,20 @@ def _estimate(values, regressors, spec, maxiter, raise_errors):
                 raise ValueError(error)
             fits[i] = _Fit(np.full(spec.k_arma, np.nan), spec.method, False, error, 0, error)
             continue
-        css, ml, full = _layout(y, regressors, spec)
-        method = "ml" if full else spec.method
-        groups.setdefault((full, method, css.shape), []).append((i, css, ml))
-    delta = spec.delta
-    for (full, method, _), members in groups.items():
-        rows = [i for i, _, _ in members]
-        css = np.stack([c for _, c, _ in members])
-        ml = np.stack([m for _, _, m in members])
+        data, levels = _layout(y, regressors, spec)
+        method = "ml" if levels else spec.method
+        groups.setdefault((levels, method, data.shape), []).append((i, data))
+    for (levels, method, _), members in groups.items():
+        rows = [i for i, _ in members]
+        data = np.stack([d for _, d in members])
         x = np.zeros((len(rows), spec.k_arma))
         info = np.zeros((len(rows), 3))
         code = _METHOD_CODE[method]
-        ml_delta = delta if full else delta[:0]
+        delta = spec.delta if levels else spec.delta[:0]
         if len(rows) == 1:
-            core.fit_one(css[0], ml[0], spec.arma, ml_delta, code, x[0], _GTOL, maxiter, info[0])
+            core.fit_one(data[0], spec.arma, delta, code, x[0], _GTOL, maxiter, info[0])
         else:
-            core.fit_many(css, ml, spec.arma, ml_delta, code, x, _GTOL, maxiter, info)
+            core.fit_many(data, spec.arma, delta, code, x, _GTOL, maxiter, info)
         for j, i in enumerate(rows):
             status = int(info[j, 1])
             arma = x[j].copy()

@@ -271,32 +271,33 @@ def minimize(x, data, spec, delta, kind, gtol, maxiter):
 
 
 @nb.njit(cache=True)
-def _fit_one(css_data, ml_data, spec, delta, method, x, gtol, maxiter, info):
+def _fit_one(data, spec, delta, method, x, gtol, maxiter, info):
     """One series: CSS and/or ML; ``x`` holds the start and receives the
-    estimates (direct coefficients for CSS, unconstrained for ML)."""
+    estimates (direct coefficients for CSS, unconstrained for ML).  ``data``
+    is differenced when ``delta`` is empty, else in levels (ML only)."""
     # Runtime (not literal) kinds: numba would compile the whole chain once per literal.
     css_kind = method - method
     ml_kind = css_kind + 1
     if method != 1:
-        f, status, iters = minimize(x, css_data, spec, delta[:0], css_kind, gtol, maxiter)
+        f, status, iters = minimize(x, data, spec, delta, css_kind, gtol, maxiter)
         info[0], info[1], info[2] = f, status, iters
         if method == 0:
             return
         start = np.empty(x.size)
         unconstrain(x.copy(), spec, start)
         x[:] = start
-    f, status, iters = minimize(x, ml_data, spec, delta, ml_kind, gtol, maxiter)
+    f, status, iters = minimize(x, data, spec, delta, ml_kind, gtol, maxiter)
     info[0], info[1], info[2] = f, status, info[2] + iters if method == 2 else iters
 
 
 @nb.njit(cache=True, parallel=True)
-def fit_many(css_data, ml_data, spec, delta, method, x, gtol, maxiter, info):
+def fit_many(data, spec, delta, method, x, gtol, maxiter, info):
     """:func:`_fit_one` for every series (first axis), in parallel."""
     for i in nb.prange(x.shape[0]):
-        _fit_one(css_data[i], ml_data[i], spec, delta, method, x[i], gtol, maxiter, info[i])
+        _fit_one(data[i], spec, delta, method, x[i], gtol, maxiter, info[i])
 
 
 @nb.njit(cache=True)
-def fit_one(css_data, ml_data, spec, delta, method, x, gtol, maxiter, info):
+def fit_one(data, spec, delta, method, x, gtol, maxiter, info):
     """:func:`_fit_one` on one thread (a single series)."""
-    _fit_one(css_data, ml_data, spec, delta, method, x, gtol, maxiter, info)
+    _fit_one(data, spec, delta, method, x, gtol, maxiter, info)
