@@ -144,16 +144,15 @@ class ARIMAResult:
         The optimiser's last word.
     """
 
-    def __init__(self, fit, spec, y, regressors, names, index, name, has_exog):
+    def __init__(self, fit, design, y, index, name):
         self._fit = fit
-        self._spec = spec
+        self._design = design
+        self._spec = design.spec
+        self._regressors = design.regressors
         self._y = y
-        self._regressors = regressors
-        self._reg_names = names
         self._index = index
         self._name = name
-        self._has_exog = has_exog
-        self._est = _Estimates(fit, spec, y, regressors)
+        self._est = _Estimates(fit, design.spec, y, design.regressors)
         self._bse = None
         self.method = fit.method
         self.converged = fit.converged
@@ -169,7 +168,7 @@ class ARIMAResult:
 
     @property
     def _param_names(self):
-        return self._reg_names + self._spec.arma_names() + ["sigma2"]
+        return self._design.names + self._spec.arma_names() + ["sigma2"]
 
     @property
     def _param_values(self):
@@ -284,13 +283,13 @@ class ARIMAResult:
         levels = (level,) if np.ndim(level) == 0 else tuple(level)
         for lv in levels:
             V.check_real(lv, "level", 0, 100)
-        if self._has_exog and exog is None:
+        n_exog = self._design.n_exog
+        if n_exog and exog is None:
             raise ValueError("exog is required: the model was fitted with regressors; pass "
                              f"their next {h} values")
-        if not self._has_exog and exog is not None:
+        if not n_exog and exog is not None:
             raise ValueError("exog was given but the model has no regressors")
         future_exog, _ = _exog_input(exog, h)
-        n_exog = len(self._reg_names) - len(self._spec.trend_names)
         if future_exog is not None and len(future_exog) != n_exog:
             raise ValueError(f"exog must have the {n_exog} columns the model was fitted with; "
                              f"got {len(future_exog)}")
@@ -359,18 +358,16 @@ class ARIMAPanelResult:
         the reason in ``message``.
     """
 
-    def __init__(self, fits, spec, data, regressors, names, has_exog):
+    def __init__(self, fits, design, data):
         import pandas as pd
 
         self._fits = fits
-        self._spec = spec
+        self._design = design
+        self._spec = design.spec
         self._data = data
-        self._regressors = regressors
-        self._names = names
-        self._has_exog = has_exog
         self._labels = list(data.columns) if data.kind == "frame" else list(range(len(fits)))
         self._results = {}
-        columns = names + spec.arma_names() + ["sigma2"]
+        columns = design.names + design.spec.arma_names() + ["sigma2"]
         table = np.full((len(fits), len(columns)), np.nan)
         llf = np.full(len(fits), np.nan)
         for i, fit in enumerate(fits):
@@ -391,8 +388,7 @@ class ARIMAPanelResult:
                 raise ValueError(f"series {self._labels[i]!r} was not fitted: {fit.error}")
             data = self._data
             name = self._labels[i] if data.kind == "frame" else None
-            self._results[i] = ARIMAResult(fit, self._spec, data.values[i], self._regressors,
-                                           self._names, data.index, name, self._has_exog)
+            self._results[i] = ARIMAResult(fit, self._design, data.values[i], data.index, name)
         return self._results[i]
 
     def __getitem__(self, label):

@@ -155,6 +155,15 @@ def _exog_input(exog, n, name="exog"):
     return list(values), names
 
 
+class _Design(NamedTuple):
+    """A validated specification with its regression columns."""
+
+    spec: _Spec
+    regressors: np.ndarray   # (n, k): trend terms, then exog
+    names: list              # the regression coefficients' names
+    n_exog: int
+
+
 class _Fit(NamedTuple):
     """The optimiser's outcome for one series."""
 

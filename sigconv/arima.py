@@ -21,6 +21,7 @@ from ._arima_spec import (
     METHODS,
     ARIMAKernels,
     _check_orders,
+    _Design,
     _exog_input,
     _Fit,
     _layout,
@@ -170,7 +171,7 @@ class ARIMA:
         if np.isinf(data.values).any():
             raise ValueError("y contains inf; only NaN (missing) is allowed")
         regressors = _regressors(spec, exog, data.n_samples)
-        names = spec.trend_names + exog_names
+        design = _Design(spec, regressors, spec.trend_names + exog_names, len(exog_names))
         panel = data.kind == "frame" or (data.kind == "numpy" and data.batch_shape)
         fits = _estimate(data.values, regressors, spec, maxiter, raise_errors=not panel)
         if not panel:
@@ -179,9 +180,8 @@ class ARIMA:
                 warnings.warn(f"ARIMA fit: {fit.message}; the estimates may be poor (raise "
                               "maxiter, or try another method)", ConvergenceWarning,
                               stacklevel=3)
-            return ARIMAResult(fit, spec, data.values[0], regressors, names, data.index,
-                               data.name, self.exog is not None)
-        return ARIMAPanelResult(fits, spec, data, regressors, names, self.exog is not None)
+            return ARIMAResult(fit, design, data.values[0], data.index, data.name)
+        return ARIMAPanelResult(fits, design, data)
 
 
 def arima(y, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), *, trend=None, method="css-ml",
