@@ -1,11 +1,12 @@
 """sigconv: time-series signal processing as convolutions over a series."""
-from . import ar, arima, datasets, diffusion, kernels, smooth, spectral
+from . import ar, arima, datasets, diffusion, kernels, match, smooth, spectral
 from .acf import acf, acovf, ccf, pacf
 from .ar import ARPanelResult, ARResult, fit_ar
 from .arima import ARIMA, ARIMAPanelResult, ARIMAResult
 from .diffusion import diffuse, heat_kernel, propagator, stochastic_convolve
 from .engine import StreamFilter, choose_method, convolve, correlate, recursive_filter
 from .kernels import Kernel
+from .match import StreamMatcher, distance_profile, find_matches, lag, match_many, ncc
 from .smooth import decompose, ema, gaussian_smooth, moving_average, savgol_smooth
 from .spectral import fft_filter, frequency_response, periodogram
 
@@ -19,6 +20,7 @@ __all__ = [
     "ARResult",
     "Kernel",
     "StreamFilter",
+    "StreamMatcher",
     "acf",
     "acovf",
     "ar",
@@ -31,14 +33,20 @@ __all__ = [
     "decompose",
     "diffuse",
     "diffusion",
+    "distance_profile",
     "ema",
     "fft_filter",
+    "find_matches",
     "fit_ar",
     "frequency_response",
     "gaussian_smooth",
     "heat_kernel",
     "kernels",
+    "lag",
+    "match",
+    "match_many",
     "moving_average",
+    "ncc",
     "pacf",
     "periodogram",
     "propagator",

@@ -75,3 +75,47 @@ def overlap_add(a, b, fft_size=None):
     out[:, :nb] = conv[:, :, :L]
     out[:, 1:, :K - 1] += conv[:, :, L:L + K - 1]
     return out.reshape(m, -1)[:, :n + K - 1]
+
+
+def correlate_many(x, templates):
+    """Valid correlations ``sum_j x[i + j] t[j]`` of one series with several
+    templates, by overlap-save: the series' overlapping blocks are
+    transformed once, and each template costs one product and one batched
+    inverse transform.  Returns one array of ``len(x) - len(t) + 1`` per
+    template."""
+    import scipy.fft as sf
+
+    n = x.size
+    m_max = max(t.size for t in templates)
+    m_min = min(t.size for t in templates)
+    size = _block_size(n - m_min + 1, m_max, len(templates))
+    step = size - m_max + 1               # outputs per block valid for every template
+    n_blocks = -(-(n - m_min + 1) // step)
+    padded = np.zeros((n_blocks - 1) * step + size)
+    padded[:n] = x
+    blocks = np.lib.stride_tricks.as_strided(padded, (n_blocks, size),
+                                             (step * padded.itemsize, padded.itemsize))
+    spectra = sf.rfft(blocks, axis=-1, workers=_WORKERS)
+    out = []
+    for t in templates:
+        product = spectra * np.conj(sf.rfft(t, size))
+        y = sf.irfft(product, size, axis=-1, workers=_WORKERS, overwrite_x=True)
+        out.append(np.ascontiguousarray(y[:, :step]).reshape(-1)[:n - t.size + 1])
+    return out
+
+
+def _block_size(n_out, m, n_templates):
+    """The overlap-save block length with the least estimated work: per block
+    one forward transform and one inverse per template, plus each template's
+    own transform (``L log L`` each); from 4 m up to one block for everything."""
+    best, best_cost = None, np.inf
+    size = next_fast_len(max(4 * m, 1024))
+    while True:
+        n_blocks = -(-n_out // (size - m + 1))
+        cost = (n_blocks * (1 + n_templates) + n_templates) * size * np.log2(size)
+        if cost < best_cost:
+            best, best_cost = size, cost
+        if n_blocks == 1:
+            return best
+        size = next_fast_len(min(2 * size, n_out + m - 1))
+
