@@ -88,7 +88,7 @@ def correlate_many(x, templates):
     n = x.size
     m_max = max(t.size for t in templates)
     m_min = min(t.size for t in templates)
-    size = _block_size(n - m_min + 1, m_max, len(templates))
+    size = block_size(n - m_min + 1, m_max, len(templates))
     step = size - m_max + 1               # outputs per block valid for every template
     n_blocks = -(-(n - m_min + 1) // step)
     padded = np.zeros((n_blocks - 1) * step + size)
@@ -104,7 +104,7 @@ def correlate_many(x, templates):
     return out
 
 
-def _block_size(n_out, m, n_templates):
+def block_size(n_out, m, n_templates):
     """The overlap-save block length with the least estimated work: per block
     one forward transform and one inverse per template, plus each template's
     own transform (``L log L`` each); from 4 m up to one block for everything."""

@@ -33,6 +33,7 @@ def _template_input(template, name="template"):
     if np.ptp(values) == 0:
         raise ValueError(f"{name} is constant: its correlation with any window is undefined")
     centred = values - values.mean()
+    centred -= centred.mean()   # twice: the first mean's round-off scales with the offset
     return centred / np.sqrt(np.mean(centred * centred))
 
 
@@ -67,9 +68,33 @@ def _window_stats(values, m):
 
 
 def _centred(values):
-    """The series less its mean: correlations with a zero-mean template do not
-    change, but their round-off no longer scales with a large offset."""
-    return values - values.mean(axis=1, keepdims=True)
+    """The series less its mean, and that mean: correlations with a zero-mean
+    template do not change, but their round-off no longer scales with a large
+    offset."""
+    level = values.mean(axis=1, keepdims=True)
+    return values - level, level
+
+
+def _refine(values, centred, level, tz, mean, std, dots, block):
+    """Recompute, about the window's own mean, the dot products whose round-off
+    could reach 1e-10 of the score.
+
+    The round-off of a correlation computed over ``block`` samples about the
+    series' level is about ``eps sqrt(block / m)`` times the samples' distance
+    from that level (their rms over the row, or the window's own distance for
+    the direct method, ``block == m``), against a score scale of ``std``.
+    """
+    m = tz.size
+    if block == m:
+        spread = np.abs(mean - level)
+    else:
+        spread = np.sqrt(np.mean(centred * centred, axis=1, keepdims=True) * (block / m))
+    with np.errstate(invalid="ignore"):
+        ill = (spread + std) > 1e6 * std
+    ill &= std > 0
+    if ill.any():
+        rows, cols = np.nonzero(ill)
+        _core("direct").centred_dots_at(values, tz, mean, rows, cols, dots)
 
 
 def _ncc_from(dots, std, m, missing):
@@ -94,8 +119,10 @@ def _profile(x, template, method, nan, axis, score):
     tz = _template_input(template)
     m = tz.size
     data, values, bad = _series(x, m, nan, axis)
-    _, std = _window_stats(values, m)
-    dots = _sliding_dots(_centred(values), tz, method)
+    mean, std = _window_stats(values, m)
+    centred, level = _centred(values)
+    dots, block = _sliding_dots(centred, tz, method)
+    _refine(values, centred, level, tz, mean, std, dots, block)
     result = _to_score(_ncc_from(dots, std, m, _missing_windows(bad, m)), m, score)
     return data.wrap(result, index=_window_index(data, result.shape[1]))
 
@@ -107,14 +134,16 @@ def _sliding_dots(values, tz, method):
     methods; a transform is done by overlap-save with blocks of about 8 m
     (only valid outputs are needed, so no padding beyond the series).
     """
+    m = tz.size
     if method == "auto":
-        method = choose_method(values.shape[1], tz.size, values.shape[0], mode="valid")
+        method = choose_method(values.shape[1], m, values.shape[0], mode="valid")
         if method != "direct":
-            from ._fft import correlate_many
+            from ._fft import block_size, correlate_many
 
-            return np.stack([correlate_many(row, [tz])[0] for row in values])
+            dots = np.stack([correlate_many(row, [tz])[0] for row in values])
+            return dots, block_size(values.shape[1] - m + 1, m, 1)
     dots, _ = convolve_values(values, tz[::-1][None, :], 0, "valid", method=method)
-    return dots
+    return dots, m if method == "direct" else values.shape[1]
 
 
 def _window_index(data, n_out):
@@ -236,17 +265,21 @@ def match_many(x, templates, *, score="ncc", nan="raise"):
     if data.n_series != 1:
         raise ValueError("match_many takes one series; call it per series, or use ncc on a "
                          "2-D array for one template against many series")
-    from ._fft import correlate_many
+    from ._fft import block_size, correlate_many
 
-    dots = correlate_many(_centred(values)[0], zs)
+    centred, level = _centred(values)
+    dots = correlate_many(centred[0], zs)
+    block = block_size(values.shape[1] - min(z.size for z in zs) + 1, m_max, len(zs))
     stats = {}
     out = []
     for z, dot in zip(zs, dots):
         m = z.size
         if m not in stats:
-            stats[m] = (_window_stats(values, m)[1], _missing_windows(bad, m))
-        std, miss = stats[m]
-        result = _to_score(_ncc_from(dot[None, :], std, m, miss), m, score)
+            stats[m] = (*_window_stats(values, m), _missing_windows(bad, m))
+        mean, std, miss = stats[m]
+        dot = dot[None, :]
+        _refine(values, centred, level, z, mean, std, dot, block)
+        result = _to_score(_ncc_from(dot, std, m, miss), m, score)
         out.append(data.wrap(result, index=_window_index(data, result.shape[1])))
     return {key: p for (key, _), p in zip(items, out)} if named else out
 
@@ -424,13 +457,13 @@ def find_matches(x, template, k=None, threshold=None, exclusion=None, *, method=
         k = V.check_int(k, "k")
     if threshold is not None:
         threshold = V.check_real(threshold, "threshold", -1.0, 1.0, closed="both")
+    m = len(template)
+    exclusion = _check_exclusion(exclusion, m)
     data = V.series_input(x, "x", dtype=np.float64)
     if data.n_series != 1:
         raise ValueError("find_matches takes one series; got "
                          f"{data.n_series} (loop over them, or use ncc for the profiles)")
     scores = np.asarray(ncc(x, template, method=method, nan=nan), dtype=float).reshape(-1)
-    m = len(template)
-    exclusion = _check_exclusion(exclusion, m)
     if threshold is None and k is None:
         threshold = _default_threshold(scores)
     keep = np.isfinite(scores) if threshold is None else scores >= threshold

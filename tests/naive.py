@@ -146,3 +146,86 @@ def naive_recursive(x, coefs, init=None):
         out[t] = acc
         past = [acc] + past[:-1]
     return out
+
+
+# ---------------------------------------------------------------------------
+# template matching (sigconv.match)
+
+
+def naive_ncc(x, template, *, dtype=np.float64, starts=None, chunk=1 << 20):
+    """Pearson correlation of ``template`` with the windows of ``x`` that start at
+    ``starts`` (default every start ``0 .. n - m``), window by window in ``dtype``.
+
+    Each window is centred on its own mean (twice, so the second pass removes the
+    rounding error of the first), then ``sum(w c) / sqrt(sum(w w) sum(c c))`` with
+    ``c`` the centred template, which is ``sum (x - mean)(t - mean) / (m std std)``
+    with population stds.  Exactly constant windows and windows holding NaN or
+    inf give NaN.  ``dtype=np.longdouble`` is the high-precision reference.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(template, dtype=np.float64).astype(dtype)
+    m = t.size
+    c = t - t.mean()
+    c = c - c.mean()
+    windows = np.lib.stride_tricks.sliding_window_view(x, m)
+    starts = np.arange(windows.shape[0]) if starts is None else np.asarray(starts)
+    out = np.full(starts.size, np.nan)
+    step = max(1, chunk // m)
+    for lo in range(0, starts.size, step):
+        w64 = windows[starts[lo:lo + step]]
+        bad = ~np.isfinite(w64).all(axis=1) | (w64 == w64[:, :1]).all(axis=1)
+        w = w64[~bad].astype(dtype)
+        w = w - w.mean(axis=1, keepdims=True)
+        w = w - w.mean(axis=1, keepdims=True)
+        num = (w * c).sum(axis=1)
+        den = np.sqrt((w * w).sum(axis=1) * (c * c).sum())
+        block = out[lo:lo + step]
+        block[~bad] = (num / den).astype(np.float64)
+    return out
+
+
+def naive_distance(ncc, m):
+    """z-normalised Euclidean distance from the correlation: ``sqrt(2 m (1 - ncc))``,
+    0 where rounding makes ``ncc`` exceed 1, NaN where ``ncc`` is NaN."""
+    ncc = np.asarray(ncc, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(np.fmax(2.0 * m * (1.0 - ncc), 0.0) + 0.0 * ncc)
+
+
+def exact_ncc(window, template):
+    """The correlation of one window with the template in exact rational arithmetic
+    (``fractions.Fraction`` of the float64 values), rounded once at the end."""
+    import math
+    from fractions import Fraction
+
+    w = [Fraction(float(v)) for v in window]
+    t = [Fraction(float(v)) for v in template]
+    m = len(t)
+    wbar, tbar = sum(w) / m, sum(t) / m
+    num = sum((a - wbar) * (b - tbar) for a, b in zip(w, t))
+    sww = sum((a - wbar) ** 2 for a in w)
+    stt = sum((b - tbar) ** 2 for b in t)
+    if sww == 0:
+        return math.nan
+    return math.copysign(math.sqrt(num * num / (sww * stt)), num)
+
+
+def naive_greedy_matches(scores, *, k=None, threshold=-np.inf, exclusion, inclusive=True):
+    """Greedy non-overlapping peaks of a score profile: repeatedly take the highest
+    score not yet excluded, then exclude every start within ``exclusion`` of it
+    (``|s - s0| <= exclusion`` when ``inclusive``, else ``< exclusion``); stop after
+    ``k`` picks or when the next score is below ``threshold``.  NaN scores are
+    never taken; ties go to the earlier start.  Returns the starts in pick order."""
+    scores = np.asarray(scores, dtype=np.float64)
+    blocked = np.zeros(scores.size, dtype=bool)
+    reach = exclusion if inclusive else exclusion - 1
+    picks = []
+    for i in np.argsort(-scores, kind="stable"):
+        if not scores[i] >= threshold or (k is not None and len(picks) >= k):
+            break
+        if blocked[i]:
+            continue
+        picks.append(int(i))
+        if reach >= 0:
+            blocked[max(0, i - reach):i + reach + 1] = True
+    return np.array(picks, dtype=np.int64)
