@@ -250,10 +250,11 @@ def kernel_input(kernel, name="kernel", *, n_series=1, dtype=np.float64):
     return np.ascontiguousarray(w2, dtype=out_dtype), int(origin)
 
 
-def nonfinite_policy(values, nan, name="x"):
+def nonfinite_policy(values, nan, name="x", *, remedies=("propagate", "ignore")):
     """Apply the ``nan=`` policy's up-front check; returns whether any sample is non-finite.
 
-    ``"raise"`` raises here on NaN or inf, before any computation.
+    ``"raise"`` raises here on NaN or inf, before any computation, naming the
+    ``nan=`` values (``remedies``) the caller accepts instead.
     """
     check_option(nan, "nan", NAN_POLICIES)
     finite = np.isfinite(values)
@@ -262,10 +263,12 @@ def nonfinite_policy(values, nan, name="x"):
     if nan == "raise":
         series, pos = np.argwhere(~finite)[0]
         where = f"position {pos}" + (f" of series {series}" if values.shape[0] > 1 else "")
-        raise ValueError(
-            f"{name} contains NaN or inf (first at {where}); pass nan='propagate' or "
-            "nan='ignore' to allow missing values"
-        )
+        if remedies:
+            options = " or ".join(f"nan={r!r}" for r in remedies)
+            hint = f"; pass {options} to allow missing values"
+        else:
+            hint = "; remove or fill the missing values"
+        raise ValueError(f"{name} contains NaN or inf (first at {where}){hint}")
     return True
 
 

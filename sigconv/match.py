@@ -8,6 +8,8 @@ literature.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import _validate as V
@@ -46,7 +48,7 @@ def _series(x, m, nan, axis, name="x"):
                          f"({data.n_samples} samples)")
     values = data.values
     bad = None
-    if V.nonfinite_policy(values, nan, name):
+    if V.nonfinite_policy(values, nan, name, remedies=("ignore",)):
         bad = ~np.isfinite(values)
         values = np.where(bad, 0.0, values)
     return data, values, bad
@@ -363,7 +365,7 @@ def _signal(x, name):
     values = data.values[0]
     if values.size < 3:
         raise ValueError(f"{name} must have at least 3 samples; got {values.size}")
-    V.nonfinite_policy(data.values, "raise", name)
+    V.nonfinite_policy(data.values, "raise", name, remedies=())
     return values
 
 
@@ -400,7 +402,7 @@ def _match_table(starts, scores, m, index=None):
 
     table = pd.DataFrame({"start": starts.astype(np.int64), "end": starts.astype(np.int64) + m,
                           "score": scores})
-    if index is not None and isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
+    if index is not None and not isinstance(index, pd.RangeIndex):
         table["time"] = index[starts]
     return table
 
@@ -437,9 +439,15 @@ def find_matches(x, template, k=None, threshold=None, exclusion=None, *, method=
     -------
     DataFrame
         ``start``, ``end`` (exclusive) and ``score`` per match, best first,
-        plus ``time`` (the index at ``start``) when ``x`` has a
-        DatetimeIndex or PeriodIndex; ``attrs["threshold"]`` holds the
-        threshold applied (NaN when only ``k`` limits the matches).
+        plus ``time`` (the index label at ``start``) when ``x`` is a Series
+        with an index other than a RangeIndex; ``attrs["threshold"]`` holds
+        the threshold applied (NaN when only ``k`` limits the matches).
+
+    Warns
+    -----
+    UserWarning
+        When the default threshold leaves no match (every score is below
+        it, as for a periodic series whose windows all look alike).
 
     Examples
     --------
@@ -464,10 +472,16 @@ def find_matches(x, template, k=None, threshold=None, exclusion=None, *, method=
         raise ValueError("find_matches takes one series; got "
                          f"{data.n_series} (loop over them, or use ncc for the profiles)")
     scores = np.asarray(ncc(x, template, method=method, nan=nan), dtype=float).reshape(-1)
-    if threshold is None and k is None:
+    automatic = threshold is None and k is None
+    if automatic:
         threshold = _default_threshold(scores)
     keep = np.isfinite(scores) if threshold is None else scores >= threshold
     starts = np.flatnonzero(keep)
+    if automatic and starts.size == 0:
+        warnings.warn(f"no window stands out: the default threshold {threshold:.3g} (median "
+                      "+ 6 robust standard deviations of the scores) is above every score, "
+                      "as for a periodic series; pass threshold= or k=", UserWarning,
+                      stacklevel=2)
     picked = _greedy(starts, scores[starts], exclusion, k)
     table = _match_table(starts[picked], scores[starts][picked], m, data.index)
     table.attrs["threshold"] = np.nan if threshold is None else float(threshold)
@@ -514,11 +528,15 @@ class StreamMatcher:
         self._consumed = 0          # samples seen
         self._starts = np.empty(0, dtype=np.int64)
         self._scores = np.empty(0)
+        self._flushed = False
 
     def process(self, chunk):
         """Score the windows ``chunk`` completes; return the matches now final."""
         values = np.asarray(chunk, dtype=float).reshape(-1)
-        V.nonfinite_policy(values[None, :], "raise", "chunk")
+        if self._flushed:
+            raise ValueError("this StreamMatcher was flushed at the end of its series; make "
+                             "a new one for another series")
+        V.nonfinite_policy(values[None, :], "raise", "chunk", remedies=())
         m = self._template.size
         buffer = np.concatenate([self._tail, values])
         first = self._consumed - self._tail.size      # series position of buffer[0]
@@ -534,7 +552,8 @@ class StreamMatcher:
         return self._emit(lambda last: last + self.exclusion < scored)
 
     def flush(self):
-        """The matches still pending at the end of the series."""
+        """The matches still pending at the end of the series (which it ends)."""
+        self._flushed = True
         return self._emit(lambda last: True)
 
     def _emit(self, is_closed):

@@ -912,3 +912,33 @@ class TestBadInput:
             sigconv.ncc(X, T, method=method)
         with pytest.raises(AssertionError, match="numba kernel .* ran on invalid input"):
             sigconv.find_matches(X, T)
+
+
+def test_find_matches_time_column_with_an_integer_index():
+    x = np.sin(np.arange(400) / 5.0) + np.random.default_rng(3).normal(size=400) * 0.01
+    years = pd.Index(np.arange(1700, 2100), name="year")
+    got = sigconv.find_matches(pd.Series(x, index=years), x[:40], threshold=0.9)
+    assert (got["time"] == years[got["start"].to_numpy()]).all()
+
+
+def test_default_threshold_above_every_score_warns():
+    # A periodic series: every window looks like the template, none stands out.
+    x = np.sin(2 * np.pi * np.arange(2000) / 50)
+    with pytest.warns(UserWarning, match="no window stands out"):
+        got = sigconv.find_matches(x, x[:50])
+    assert got.empty and got.attrs["threshold"] > 1
+
+
+def test_stream_matcher_ends_at_flush():
+    matcher = sigconv.StreamMatcher(np.sin(np.arange(20.0)), threshold=0.9)
+    matcher.process(np.random.default_rng(0).normal(size=100))
+    matcher.flush()
+    with pytest.raises(ValueError, match="flushed"):
+        matcher.process(np.zeros(10))
+
+
+def test_nan_message_names_the_accepted_policy():
+    x = np.r_[np.random.default_rng(0).normal(size=50), np.nan]
+    with pytest.raises(ValueError, match=r"pass nan='ignore' to allow") as info:
+        sigconv.ncc(x, [1.0, 2.0, 0.0])
+    assert "propagate" not in str(info.value)
