@@ -77,42 +77,25 @@ def _centred(values):
     return values - level, level
 
 
-def _refine(values, centred, level, tz, mean, std, dots, block):
-    """Recompute, about the window's own mean, the dot products whose round-off
-    could reach 1e-10 of the score.
+def _scores(values, centred, level, tz, mean, std, dots, block, missing, score):
+    """Finish the profile in one pass: scale, clip, flag and (for windows whose
+    dot product may have lost digits) recompute; see ``_core.match.scores``.
 
-    The round-off of a correlation computed over ``block`` samples about the
-    series' level is about ``eps sqrt(block / m)`` times the samples' distance
-    from that level (their rms over the row, or the window's own distance for
-    the direct method, ``block == m``), against a score scale of ``std``.
+    The round-off of a correlation computed by transforms over ``block``
+    samples about the series' level grows with the samples' rms distance
+    from it (times ``sqrt(block / m)``); the direct method's only with the
+    window's own distance (``block == m``).
     """
     m = tz.size
     if block == m:
-        spread = np.abs(mean - level)
+        spread = np.zeros(values.shape[0])
     else:
-        spread = np.sqrt(np.mean(centred * centred, axis=1, keepdims=True) * (block / m))
-    with np.errstate(invalid="ignore"):
-        ill = (spread + std) > 1e6 * std
-    ill &= std > 0
-    if ill.any():
-        rows, cols = np.nonzero(ill)
-        _core("direct").centred_dots_at(values, tz, mean, rows, cols, dots)
-
-
-def _ncc_from(dots, std, m, missing):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        score = dots / (m * std)
-    np.clip(score, -1.0, 1.0, out=score)
-    score[std == 0] = np.nan
-    if missing is not None:
-        score[missing] = np.nan
-    return score
-
-
-def _to_score(ncc_values, m, score):
-    if score == "ncc":
-        return ncc_values
-    return np.sqrt(np.maximum(2.0 * m * (1.0 - ncc_values), 0.0))
+        spread = np.sqrt(np.mean(centred * centred, axis=1) * (block / m))
+    out = np.empty_like(dots)
+    flags = np.zeros((0, 0), dtype=bool) if missing is None else missing
+    _core("match").scores(values, tz, mean, std, dots, level[:, 0], spread, flags,
+                          score == "distance", out)
+    return out
 
 
 def _profile(x, template, method, nan, axis, score):
@@ -124,8 +107,8 @@ def _profile(x, template, method, nan, axis, score):
     mean, std = _window_stats(values, m)
     centred, level = _centred(values)
     dots, block = _sliding_dots(centred, tz, method)
-    _refine(values, centred, level, tz, mean, std, dots, block)
-    result = _to_score(_ncc_from(dots, std, m, _missing_windows(bad, m)), m, score)
+    result = _scores(values, centred, level, tz, mean, std, dots, block,
+                     _missing_windows(bad, m), score)
     return data.wrap(result, index=_window_index(data, result.shape[1]))
 
 
@@ -279,9 +262,8 @@ def match_many(x, templates, *, score="ncc", nan="raise"):
         if m not in stats:
             stats[m] = (*_window_stats(values, m), _missing_windows(bad, m))
         mean, std, miss = stats[m]
-        dot = dot[None, :]
-        _refine(values, centred, level, z, mean, std, dot, block)
-        result = _to_score(_ncc_from(dot, std, m, miss), m, score)
+        result = _scores(values, centred, level, z, mean, std, dot[None, :], block, miss,
+                         score)
         out.append(data.wrap(result, index=_window_index(data, result.shape[1])))
     return {key: p for (key, _), p in zip(items, out)} if named else out
 

@@ -169,19 +169,3 @@ def correlate_at(x, w, rows, cols, out, dilation):
             acc += wr[j] * x[r, c + j * dilation]
         out[r, c] = acc
 
-
-@nb.njit(cache=True, parallel=True)
-def centred_dots_at(x, t, means, rows, cols, out):
-    """``out[r, c] = sum_j (x[r, c + j] - means[r, c]) t[j]`` at chosen windows:
-    the correlation of a zero-mean template with a window taken about the
-    window's own mean, so a window far from the series' level (near-constant
-    at a distant offset) keeps every digit."""
-    m = t.size
-    for i in nb.prange(rows.shape[0]):
-        r = rows[i]
-        c = cols[i]
-        mu = means[r, c]
-        acc = 0.0
-        for j in range(m):
-            acc += (x[r, c + j] - mu) * t[j]
-        out[r, c] = acc
