@@ -77,12 +77,16 @@ def overlap_add(a, b, fft_size=None):
     return out.reshape(m, -1)[:, :n + K - 1]
 
 
-def correlate_many(x, templates):
-    """Valid correlations ``sum_j x[i + j] t[j]`` of one series with several
-    templates, by overlap-save: the series' overlapping blocks are
-    transformed once, and each template costs one product and one batched
-    inverse transform.  Returns one array of ``len(x) - len(t) + 1`` per
-    template."""
+def correlate_many(x, templates, level=0.0):
+    """Valid correlations ``sum_j (x[i + j] - level) t[j]`` of one series with
+    several templates, by overlap-save: each chunk of overlapping blocks is
+    transformed once and shared by the templates, each costing one product
+    and one batched inverse transform.  Chunks of about a million samples
+    keep the working memory small and reused (fresh pages are slow to map).
+
+    Returns ``(outputs, sum of (x - level)^2)``: one array of ``len(x) -
+    len(t) + 1`` per template.
+    """
     import scipy.fft as sf
 
     n = x.size
@@ -91,17 +95,32 @@ def correlate_many(x, templates):
     size = block_size(n - m_min + 1, m_max, len(templates))
     step = size - m_max + 1               # outputs per block valid for every template
     n_blocks = -(-(n - m_min + 1) // step)
-    padded = np.zeros((n_blocks - 1) * step + size)
-    padded[:n] = x
-    blocks = np.lib.stride_tricks.as_strided(padded, (n_blocks, size),
-                                             (step * padded.itemsize, padded.itemsize))
-    spectra = sf.rfft(blocks, axis=-1, workers=_WORKERS)
-    out = []
-    for t in templates:
-        product = spectra * np.conj(sf.rfft(t, size))
-        y = sf.irfft(product, size, axis=-1, workers=_WORKERS, overwrite_x=True)
-        out.append(np.ascontiguousarray(y[:, :step]).reshape(-1)[:n - t.size + 1])
-    return out
+    outs = [np.empty(n - t.size + 1) for t in templates]
+    spectra = [np.conj(sf.rfft(t, size)) for t in templates]
+    per_chunk = max(1, min(n_blocks, (1 << 20) // size))
+    sumsq = 0.0
+    for first in range(0, n_blocks, per_chunk):
+        count = min(per_chunk, n_blocks - first)
+        start = first * step
+        segment = np.zeros((count - 1) * step + size)
+        stop = min(start + segment.size, n)
+        np.subtract(x[start:stop], level, out=segment[:stop - start])
+        fresh = segment[:min(count * step, stop - start)]
+        sumsq += float(fresh @ fresh)
+        blocks = np.lib.stride_tricks.as_strided(
+            segment, (count, size), (step * segment.itemsize, segment.itemsize))
+        spectrum = sf.rfft(blocks, axis=-1, workers=_WORKERS)
+        for out, t_spectrum in zip(outs, spectra):
+            y = sf.irfft(spectrum * t_spectrum, size, axis=-1, workers=_WORKERS,
+                         overwrite_x=True)
+            hi = min(start + count * step, out.size)
+            if hi > start:
+                rows = -(-(hi - start) // step)
+                full = (hi - start) // step
+                out[start:start + full * step].reshape(full, step)[:] = y[:full, :step]
+                if rows > full:
+                    out[start + full * step:hi] = y[full, :hi - start - full * step]
+    return outs, sumsq
 
 
 def block_size(n_out, m, n_templates):

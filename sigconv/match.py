@@ -18,6 +18,9 @@ from .engine import _core, choose_method, convolve_values
 METHODS = ("auto", "direct", "fft", "overlap_add")
 SCORES = ("ncc", "distance")
 LAG_METHODS = ("ncc", "phat")
+# Windows; below, one thread is faster: waking numba's thread pool right after
+# scipy.fft's own threads costs more than the second core saves.
+_PARALLEL_FROM = 250_000
 
 
 def _template_input(template, name="template"):
@@ -65,36 +68,32 @@ def _missing_windows(bad, m):
 def _window_stats(values, m):
     mean = np.empty((values.shape[0], values.shape[1] - m + 1))
     std = np.empty_like(mean)
-    _core("sliding").window_stats(values, m, mean, std)
+    kernels = _core("sliding")
+    run = kernels.window_stats if mean.size >= _PARALLEL_FROM else kernels.window_stats_serial
+    run(values, m, mean, std)
     return mean, std
 
 
-def _centred(values):
-    """The series less its mean, and that mean: correlations with a zero-mean
-    template do not change, but their round-off no longer scales with a large
-    offset."""
-    level = values.mean(axis=1, keepdims=True)
-    return values - level, level
+def _rms(centred):
+    return np.sqrt(np.einsum("ij,ij->i", centred, centred) / centred.shape[1])
 
 
-def _scores(values, centred, level, tz, mean, std, dots, block, missing, score):
+def _scores(values, rms, level, tz, mean, std, dots, block, missing, score):
     """Finish the profile in one pass: scale, clip, flag and (for windows whose
     dot product may have lost digits) recompute; see ``_core.match.scores``.
 
     The round-off of a correlation computed by transforms over ``block``
     samples about the series' level grows with the samples' rms distance
-    from it (times ``sqrt(block / m)``); the direct method's only with the
-    window's own distance (``block == m``).
+    ``rms`` from it (times ``sqrt(block / m)``); the direct method's only
+    with the window's own distance (``block == m``).
     """
     m = tz.size
-    if block == m:
-        spread = np.zeros(values.shape[0])
-    else:
-        spread = np.sqrt(np.mean(centred * centred, axis=1) * (block / m))
-    out = np.empty_like(dots)
+    spread = np.zeros(values.shape[0]) if block == m else rms * np.sqrt(block / m)
+    out = dots   # each score overwrites its own dot product
     flags = np.zeros((0, 0), dtype=bool) if missing is None else missing
-    _core("match").scores(values, tz, mean, std, dots, level[:, 0], spread, flags,
-                          score == "distance", out)
+    kernels = _core("match")
+    run = kernels.scores if out.size >= _PARALLEL_FROM else kernels.scores_serial
+    run(values, tz, mean, std, dots, level[:, 0], spread, flags, score == "distance", out)
     return out
 
 
@@ -105,19 +104,23 @@ def _profile(x, template, method, nan, axis, score):
     m = tz.size
     data, values, bad = _series(x, m, nan, axis)
     mean, std = _window_stats(values, m)
-    centred, level = _centred(values)
-    dots, block = _sliding_dots(centred, tz, method)
-    result = _scores(values, centred, level, tz, mean, std, dots, block,
+    level = values.mean(axis=1, keepdims=True)
+    dots, rms, block = _sliding_dots(values, level, tz, method)
+    result = _scores(values, rms, level, tz, mean, std, dots, block,
                      _missing_windows(bad, m), score)
     return data.wrap(result, index=_window_index(data, result.shape[1]))
 
 
-def _sliding_dots(values, tz, method):
-    """``sum_j values[r, i + j] tz[j]`` for every row and window.
+def _sliding_dots(values, level, tz, method):
+    """``sum_j (values[r, i + j] - level[r]) tz[j]`` for every row and window,
+    the rms of ``values - level`` per row, and the span of samples each dot
+    product's round-off depends on (``m`` for the direct method).
 
+    Taking the series about its mean changes nothing for a zero-mean
+    template, but keeps the round-off from scaling with a large offset.
     ``"auto"`` takes the engine's choice between direct and transform
-    methods; a transform is done by overlap-save with blocks of about 8 m
-    (only valid outputs are needed, so no padding beyond the series).
+    methods; a transform is done by overlap-save with blocks of 4 to 16
+    template lengths (only valid outputs are needed).
     """
     m = tz.size
     if method == "auto":
@@ -125,10 +128,16 @@ def _sliding_dots(values, tz, method):
         if method != "direct":
             from ._fft import block_size, correlate_many
 
-            dots = np.stack([correlate_many(row, [tz])[0] for row in values])
-            return dots, block_size(values.shape[1] - m + 1, m, 1)
-    dots, _ = convolve_values(values, tz[::-1][None, :], 0, "valid", method=method)
-    return dots, m if method == "direct" else values.shape[1]
+            dots = np.empty((values.shape[0], values.shape[1] - m + 1))
+            rms = np.empty(values.shape[0])
+            for r, row in enumerate(values):
+                (dots[r],), sumsq = correlate_many(row, [tz], float(level[r, 0]))
+                rms[r] = np.sqrt(sumsq / row.size)
+            return dots, rms, block_size(values.shape[1] - m + 1, m, 1)
+    centred = values - level
+    dots, _ = convolve_values(centred, tz[::-1][None, :], 0, "valid", method=method)
+    rms = _rms(centred) if method != "direct" else np.zeros(values.shape[0])
+    return dots, rms, m if method == "direct" else values.shape[1]
 
 
 def _window_index(data, n_out):
@@ -252,8 +261,9 @@ def match_many(x, templates, *, score="ncc", nan="raise"):
                          "2-D array for one template against many series")
     from ._fft import block_size, correlate_many
 
-    centred, level = _centred(values)
-    dots = correlate_many(centred[0], zs)
+    level = values.mean(axis=1, keepdims=True)
+    dots, sumsq = correlate_many(values[0], zs, float(level[0, 0]))
+    rms = np.sqrt(np.array([sumsq]) / values.shape[1])
     block = block_size(values.shape[1] - min(z.size for z in zs) + 1, m_max, len(zs))
     stats = {}
     out = []
@@ -262,8 +272,7 @@ def match_many(x, templates, *, score="ncc", nan="raise"):
         if m not in stats:
             stats[m] = (*_window_stats(values, m), _missing_windows(bad, m))
         mean, std, miss = stats[m]
-        result = _scores(values, centred, level, z, mean, std, dot[None, :], block, miss,
-                         score)
+        result = _scores(values, rms, level, z, mean, std, dot[None, :], block, miss, score)
         out.append(data.wrap(result, index=_window_index(data, result.shape[1])))
     return {key: p for (key, _), p in zip(items, out)} if named else out
 

@@ -6,6 +6,7 @@ import numpy as np
 # about the window's own mean: its round-off is ~eps times the samples'
 # distance from the level they were taken about, against a scale of std.
 _ILL = 1e6
+_BLOCK = 16384
 
 
 @nb.njit(cache=True)
@@ -27,6 +28,16 @@ def _score_block(x, t, mean, std, dots, level, spread, missing, distance, out, s
         out[i] = np.sqrt(max(2.0 * m * (1.0 - r), 0.0)) if distance else r
 
 
+@nb.njit(cache=True)
+def _score_job(x, t, mean, std, dots, level, spread, missing, distance, out, job, n_blocks):
+    r = job // n_blocks
+    start = (job % n_blocks) * _BLOCK
+    stop = min(start + _BLOCK, out.shape[1])
+    miss = missing[r] if missing.shape[0] else missing[0, :0]
+    _score_block(x[r], t, mean[r], std[r], dots[r], level[r], spread[r], miss, distance,
+                 out[r], start, stop)
+
+
 @nb.njit(cache=True, parallel=True)
 def scores(x, t, mean, std, dots, level, spread, missing, distance, out):
     """``out[r, i]``: the correlation ``dots / (m std)`` clipped to [-1, 1] (or the
@@ -38,13 +49,15 @@ def scores(x, t, mean, std, dots, level, spread, missing, distance, out):
     round-off could show is recomputed directly about its mean.  Parallel
     over rows and blocks of windows.
     """
-    n_rows, n_out = out.shape
-    block = 16384
-    n_blocks = (n_out + block - 1) // block
-    for job in nb.prange(n_rows * n_blocks):
-        r = job // n_blocks
-        start = (job % n_blocks) * block
-        stop = min(start + block, n_out)
-        miss = missing[r] if missing.shape[0] else missing[0, :0]
-        _score_block(x[r], t, mean[r], std[r], dots[r], level[r], spread[r], miss, distance,
-                     out[r], start, stop)
+    n_blocks = (out.shape[1] + _BLOCK - 1) // _BLOCK
+    for job in nb.prange(out.shape[0] * n_blocks):
+        _score_job(x, t, mean, std, dots, level, spread, missing, distance, out, job, n_blocks)
+
+
+@nb.njit(cache=True)
+def scores_serial(x, t, mean, std, dots, level, spread, missing, distance, out):
+    """:func:`scores` on one thread, for small work (waking the thread pool
+    between scipy.fft's own threads costs more than it saves)."""
+    n_blocks = (out.shape[1] + _BLOCK - 1) // _BLOCK
+    for job in range(out.shape[0] * n_blocks):
+        _score_job(x, t, mean, std, dots, level, spread, missing, distance, out, job, n_blocks)

@@ -235,6 +235,13 @@ def _stats_block(x, m, mean, std, start, stop):
         std[i] = np.sqrt(centred / m)
 
 
+@nb.njit(cache=True)
+def _stats_job(x, m, mean, std, job, n_blocks, block):
+    r = job // n_blocks
+    start = (job % n_blocks) * block
+    _stats_block(x[r], m, mean[r], std[r], start, min(start + block, mean.shape[1]))
+
+
 @nb.njit(cache=True, parallel=True)
 def window_stats(x, m, mean, std):
     """Mean and (population) standard deviation of every length-``m`` window of
@@ -244,10 +251,16 @@ def window_stats(x, m, mean, std):
     series, and exactly 0 for a window of equal values.  O(n) per row;
     parallel over rows and blocks.
     """
-    n_out = x.shape[1] - m + 1
     block = max(_MIN_BLOCK, 4 * m)
-    n_blocks = (n_out + block - 1) // block
+    n_blocks = (mean.shape[1] + block - 1) // block
     for job in nb.prange(x.shape[0] * n_blocks):
-        r = job // n_blocks
-        start = (job % n_blocks) * block
-        _stats_block(x[r], m, mean[r], std[r], start, min(start + block, n_out))
+        _stats_job(x, m, mean, std, job, n_blocks, block)
+
+
+@nb.njit(cache=True)
+def window_stats_serial(x, m, mean, std):
+    """:func:`window_stats` on one thread, for small work."""
+    block = max(_MIN_BLOCK, 4 * m)
+    n_blocks = (mean.shape[1] + block - 1) // block
+    for job in range(x.shape[0] * n_blocks):
+        _stats_job(x, m, mean, std, job, n_blocks, block)
