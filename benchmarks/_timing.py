@@ -231,3 +231,22 @@ def compile_times(code):
             wall = perf() - t0
             runs.append((label, wall, json.loads(proc.stdout.strip().splitlines()[-1])))
     return runs
+
+
+def numba_cache_files(prefixes):
+    """numba cache index files of the ``_core`` kernel modules named by
+    ``prefixes`` (e.g. ``("sliding.", "direct.")``), where numba looks: under
+    NUMBA_CACHE_DIR (or numba's configured cache directory), else next to the
+    source."""
+    import glob
+
+    import numba
+
+    root = os.environ.get("NUMBA_CACHE_DIR") or numba.config.CACHE_DIR
+    if root:
+        pattern = os.path.join(root, "**", "*.nbi")
+    else:
+        pattern = os.path.join(REPO, "sigconv", "_core", "__pycache__", "*.nbi")
+    return [f for f in glob.glob(pattern, recursive=True)
+            if os.path.basename(f).startswith(tuple(prefixes))]
+

@@ -59,6 +59,7 @@ from _timing import (
     log,
     machine_lines,
     md_table,
+    numba_cache_files,
     perf,
     run_interleaved,
 )
@@ -66,7 +67,6 @@ from _timing import (
 # isort: split
 import argparse
 import gc
-import glob
 import platform
 import shlex
 import statistics
@@ -306,18 +306,6 @@ def measure_case(case, x, sigconv, repeats, single_call_s, notes):
             "extra": extra, "ratio": con_s.time / con_p.time, "checked": checked_cols}
 
 
-def numba_cache_files():
-    """numba cache index files of the AR kernels (and the direct correlation
-    kernels the autocovariances may use), where numba looks."""
-    root = os.environ.get("NUMBA_CACHE_DIR") or numba.config.CACHE_DIR
-    if root:
-        pattern = os.path.join(root, "**", "*.nbi")
-    else:
-        pattern = os.path.join(REPO, "sigconv", "_core", "__pycache__", "*.nbi")
-    return [f for f in glob.glob(pattern, recursive=True)
-            if os.path.basename(f).startswith(("levinson.", "lagged.", "direct."))]
-
-
 FIRST_CALLS = [
     ("Yule-Walker", lambda fit_ar, x, X: fit_ar(x, 10)),
     ("Burg", lambda fit_ar, x, X: fit_ar(x, 10, method="burg")),
@@ -435,7 +423,7 @@ def main(argv=None):
     import sigconv
 
     rng = np.random.default_rng(20240611)
-    cache_found = len(numba_cache_files())
+    cache_found = len(numba_cache_files(("levinson.", "lagged.", "direct.")))
     log("first calls (numba cache load or compile)")
     first_n = 10_000 if args.quick else 100_000
     first_rows = in_process_first_calls(sigconv, rng, first_n)

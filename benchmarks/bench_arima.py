@@ -54,7 +54,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _timing
 from _timing import (
     BLAS_ENV,
-    REPO,
     SAMPLE_MIN_S,
     Contender,
     compile_times,
@@ -65,6 +64,7 @@ from _timing import (
     log,
     machine_lines,
     md_table,
+    numba_cache_files,
     perf,
     run_interleaved,
 )
@@ -72,7 +72,6 @@ from _timing import (
 # isort: split
 import argparse
 import gc
-import glob
 import json
 import platform
 import shlex
@@ -330,17 +329,6 @@ def panel_specs(Y, df, k_sm, SigARIMA):
 
 
 # ---------------------------------------------------------------- first calls
-def numba_cache_files():
-    """numba cache index files of sigconv's ARIMA kernels, where numba looks."""
-    root = os.environ.get("NUMBA_CACHE_DIR") or numba.config.CACHE_DIR
-    if root:
-        pattern = os.path.join(root, "**", "*.nbi")
-    else:
-        pattern = os.path.join(REPO, "sigconv", "_core", "__pycache__", "*.nbi")
-    return [f for f in glob.glob(pattern, recursive=True)
-            if os.path.basename(f).startswith(("arima.", "kalman."))]
-
-
 def in_process_first_calls(calls):
     """First call of each (label, fn) in this process, a second call, and the steady
     state (median of 5 more); a call that raises gets its error's name."""
@@ -675,7 +663,7 @@ def main(argv=None):
     notes, errors = [], []
     SigARIMA, sigconv, cache_found, t_import = None, None, 0, None
     if not args.peers_only:
-        cache_found = len(numba_cache_files())
+        cache_found = len(numba_cache_files(("arima.", "kalman.")))
         try:
             t0 = perf()
             import sigconv.arima

@@ -82,6 +82,7 @@ from _timing import (
     log,
     machine_lines,
     md_table,
+    numba_cache_files,
     perf,
     run_interleaved,
 )
@@ -89,7 +90,6 @@ from _timing import (
 # isort: split
 import argparse
 import gc
-import glob
 import json
 import platform
 import shlex
@@ -484,18 +484,6 @@ def cold_start(names, runs):
     return res
 
 
-def numba_cache_files():
-    """numba cache index files of the kernels sigconv.match uses (match, sliding
-    window statistics, direct correlation), where numba looks."""
-    root = os.environ.get("NUMBA_CACHE_DIR") or numba.config.CACHE_DIR
-    if root:
-        pattern = os.path.join(root, "**", "*.nbi")
-    else:
-        pattern = os.path.join(REPO, "sigconv", "**", "__pycache__", "*.nbi")
-    return [f for f in glob.glob(pattern, recursive=True)
-            if os.path.basename(f).startswith(("match.", "sliding.", "direct."))]
-
-
 def in_process_first_calls(match, rng):
     """First, second and steady-state (median of 5) calls in this process."""
     x = random_walk(rng, COLD_N)
@@ -609,7 +597,7 @@ def main(argv=None):
     notes, errors, failures = [], [], []
     match, sigconv, cache_found, t_import = None, None, 0, None
     if not args.peers_only:
-        cache_found = len(numba_cache_files())
+        cache_found = len(numba_cache_files(("match.", "sliding.", "direct.")))
         try:
             t0 = perf()
             import sigconv

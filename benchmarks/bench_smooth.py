@@ -46,6 +46,7 @@ from _timing import (
     machine_lines,
     max_rel_err,
     md_table,
+    numba_cache_files,
     perf,
     run_interleaved,
 )
@@ -53,7 +54,6 @@ from _timing import (
 # isort: split
 import argparse
 import gc
-import glob
 import platform
 import shlex
 import statistics
@@ -204,18 +204,6 @@ def measure_case(case, obj, arr, smooth, repeats, notes):
     return res
 
 
-def numba_cache_files(smooth):
-    """numba cache index files of the sliding and recursive kernels, where numba looks."""
-    root = os.environ.get("NUMBA_CACHE_DIR") or numba.config.CACHE_DIR
-    if root:
-        pattern = os.path.join(root, "**", "*.nbi")
-    else:
-        pattern = os.path.join(os.path.dirname(smooth.__file__), "_core", "__pycache__",
-                               "*.nbi")
-    return [f for f in glob.glob(pattern, recursive=True)
-            if os.path.basename(f).startswith(("sliding.", "recursive."))]
-
-
 def in_process_first_calls(smooth, rng, n):
     """First call of each kernel in this process (numba cache load or compile), a
     second call, and the steady state (median of 5 more)."""
@@ -281,7 +269,7 @@ def main(argv=None):
     from sigconv import smooth
 
     rng = np.random.default_rng(12345)
-    cache_found = len(numba_cache_files(smooth))
+    cache_found = len(numba_cache_files(("sliding.", "recursive.")))
     log("first calls (numba cache load or compile)")
     first_n = 100_000 if args.quick else 1_000_000
     first_rows = in_process_first_calls(smooth, rng, first_n)
