@@ -250,3 +250,58 @@ def numba_cache_files(prefixes):
     return [f for f in glob.glob(pattern, recursive=True)
             if os.path.basename(f).startswith(tuple(prefixes))]
 
+
+BUSY_LIMIT = 0.1       # other processes' CPU share above which a timing is suspect
+FULL_MIN_REPEATS = 5   # the full run never takes fewer samples than this
+
+
+def add_load_options(ap, unit):
+    """``--wait-idle`` and ``--retry-busy``, for a benchmark measured by ``unit``
+    ("case", "workload", "point")."""
+    ap.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
+                    help=f"before each {unit} wait up to S seconds for the machine to be "
+                         "idle (< 10%% busy); default 0 (no wait)")
+    ap.add_argument("--retry-busy", type=int, default=0, metavar="N",
+                    help=f"measure a {unit} again (up to N times) when other processes "
+                         f"used over {100 * BUSY_LIMIT:g}%% of the CPU meanwhile; the least "
+                         "disturbed attempt is reported; default 0")
+
+
+def set_repeats(requested, quick):
+    """Samples per contender (``--repeats``, default 7, 5 with ``--quick``) and the
+    floor slow contenders keep: at least FULL_MIN_REPEATS in a full run
+    (``run_interleaved`` reads the module global MIN_REPEATS)."""
+    global MIN_REPEATS
+    repeats = max(requested or (5 if quick else 7), MIN_REPEATS)
+    if not quick:
+        MIN_REPEATS = min(max(FULL_MIN_REPEATS, MIN_REPEATS), repeats)
+    return repeats, MIN_REPEATS
+
+
+def first_second_steady(calls):
+    """For each ``(label, fn)``: the first call in this process (numba cache load
+    or compile), a second call, and the steady state (median of 5 more), as
+    formatted milliseconds; a call that raises gets its error's name."""
+    import warnings
+
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for label, fn in calls:
+            try:
+                t0 = perf()
+                fn()
+                t1 = perf()
+                fn()
+                t2 = perf()
+                steady = []
+                for _ in range(5):
+                    t3 = perf()
+                    fn()
+                    steady.append(perf() - t3)
+            except Exception as exc:  # noqa: BLE001 - reported in the table
+                rows.append((label, f"raised {type(exc).__name__}", "-", "-"))
+                continue
+            rows.append((label, fms(t1 - t0), fms(t2 - t1), fms(statistics.median(steady))))
+    return rows
+

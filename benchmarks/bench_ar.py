@@ -44,17 +44,20 @@ import sys
 # _timing pins BLAS pools to one thread (as bench_engine) and puts the
 # repository root on sys.path.  Must precede importing numpy.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _timing
 from _timing import (
     BLAS_ENV,
+    BUSY_LIMIT,
+    FULL_MIN_REPEATS,
     REPO,
     SAMPLE_MIN_S,
     Contender,
+    add_load_options,
     compile_times,
     cpu_busy,
     finish_report,
     fint,
     first_calls,
+    first_second_steady,
     fms,
     log,
     machine_lines,
@@ -62,6 +65,7 @@ from _timing import (
     numba_cache_files,
     perf,
     run_interleaved,
+    set_repeats,
 )
 
 # isort: split
@@ -69,7 +73,6 @@ import argparse
 import gc
 import platform
 import shlex
-import statistics
 import subprocess
 import time
 import warnings
@@ -90,11 +93,9 @@ GOAL_PANEL = 0.02          # sigconv / statsmodels loop, the panel
 TOL = 1e-8                 # largest absolute coefficient difference accepted
 PHI = (0.5, -0.3)          # the simulated AR(2)
 BURN = 1000                # discarded start of each simulated path
-FULL_MIN_REPEATS = 5       # the full run never takes fewer samples than this
 SINGLE_CALL_S = 30.0       # a statsmodels call slower than this is made once (--quick: 1 s)
 LOOP_LIMIT_S = 10.0        # a panel loop slower than this is timed on a subset ...
 LOOP_SUBSET = 100          # ... of this many columns and scaled linearly
-BUSY_LIMIT = 0.1           # other processes' CPU share above which a case is suspect
 PANEL_ORDER = 5
 SELECT_MAX = 50
 
@@ -320,28 +321,16 @@ def in_process_first_calls(sigconv, rng, n):
     second call, and the steady state (median of 5 more)."""
     x = simulate(rng, n)
     X = simulate(rng, 1000, 100)
-    rows = []
+    calls = []
     for label, call in FIRST_CALLS:
-        fn = lambda call=call: call(sigconv.fit_ar, x, X)
-        t0 = perf()
-        fn()
-        t1 = perf()
-        fn()
-        t2 = perf()
-        steady = []
-        for _ in range(5):
-            t3 = perf()
-            fn()
-            steady.append(perf() - t3)
         if label.startswith("panel"):
             desc = f"{label}, 100 series x 1000 samples, p=5"
         elif "selection" in label:
             desc = f"{label}, n={fint(n)}, max_order=10"
         else:
             desc = f"{label}, n={fint(n)}, p=10"
-        rows.append((desc,
-                     fms(t1 - t0), fms(t2 - t1), fms(statistics.median(steady))))
-    return rows
+        calls.append((desc, lambda call=call: call(sigconv.fit_ar, x, X)))
+    return first_second_steady(calls)
 
 
 COMPILE_CODE = """
@@ -397,20 +386,9 @@ def main(argv=None):
     ap.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
                     help="measure numba compile time in fresh processes with an empty "
                          "cache (default: on, off with --quick)")
-    ap.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
-                    help="before each case wait up to S seconds for the machine to be "
-                         "idle (< 10%% busy); default 0 (no wait)")
-    ap.add_argument("--retry-busy", type=int, default=0, metavar="N",
-                    help="measure a case again (up to N times) when other processes used "
-                         f"over {100 * BUSY_LIMIT:g}%% of the CPU meanwhile; the least "
-                         "disturbed attempt is reported; default 0")
+    add_load_options(ap, "case")
     args = ap.parse_args(argv)
-    repeats = max(args.repeats or (5 if args.quick else 7), _timing.MIN_REPEATS)
-    if not args.quick:
-        # Slow contenders still get >= FULL_MIN_REPEATS samples (run_interleaved
-        # reads this module global of _timing).
-        _timing.MIN_REPEATS = min(max(FULL_MIN_REPEATS, _timing.MIN_REPEATS), repeats)
-    min_repeats = _timing.MIN_REPEATS
+    repeats, min_repeats = set_repeats(args.repeats, args.quick)
     single_call_s = 1.0 if args.quick else SINGLE_CALL_S
     do_compile = (not args.quick) if args.compile is None else args.compile
     command = " ".join(shlex.quote(a) for a in [sys.executable] + sys.argv)

@@ -51,15 +51,18 @@ import sys
 # _timing pins BLAS pools to one thread (as bench_ar) and puts the repository
 # root on sys.path.  Must precede importing numpy.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _timing
 from _timing import (
     BLAS_ENV,
+    BUSY_LIMIT,
+    FULL_MIN_REPEATS,
     SAMPLE_MIN_S,
     Contender,
+    add_load_options,
     compile_times,
     cpu_busy,
     finish_report,
     first_calls,
+    first_second_steady,
     fms,
     log,
     machine_lines,
@@ -67,6 +70,7 @@ from _timing import (
     numba_cache_files,
     perf,
     run_interleaved,
+    set_repeats,
 )
 
 # isort: split
@@ -75,7 +79,6 @@ import gc
 import json
 import platform
 import shlex
-import statistics
 import traceback
 import warnings
 
@@ -108,10 +111,8 @@ PANEL_SERIES = 200             # series in the panel (--quick: 50)
 PANEL_LENGTH = 300             # samples per series, after differencing is undone
 BURN = 200                     # discarded start of each ARMA path
 SEED = 20240611
-FULL_MIN_REPEATS = 5           # the full run never takes fewer samples than this
 LOOP_LIMIT_S = 10.0            # a statsmodels panel loop slower than this is timed ...
 LOOP_SUBSET = 20               # ... on this many series and scaled linearly
-BUSY_LIMIT = 0.1               # other processes' CPU share above which a workload is suspect
 LLF_TOL = 1e-3                 # a log-likelihood shortfall above this: "not at the optimum"
 PANEL_NAMES = ["ar.L1", "ar.L2", "ma.L1"]
 AIRLINE_NAMES = ["ma.L1", "ma.S.L12"]
@@ -329,31 +330,6 @@ def panel_specs(Y, df, k_sm, SigARIMA):
 
 
 # ---------------------------------------------------------------- first calls
-def in_process_first_calls(calls):
-    """First call of each (label, fn) in this process, a second call, and the steady
-    state (median of 5 more); a call that raises gets its error's name."""
-    rows = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for label, fn in calls:
-            try:
-                t0 = perf()
-                fn()
-                t1 = perf()
-                fn()
-                t2 = perf()
-                steady = []
-                for _ in range(5):
-                    t3 = perf()
-                    fn()
-                    steady.append(perf() - t3)
-            except Exception as exc:  # noqa: BLE001 - reported in the table
-                rows.append((label, f"raised {type(exc).__name__}", "-", "-"))
-                continue
-            rows.append((label, fms(t1 - t0), fms(t2 - t1), fms(statistics.median(steady))))
-    return rows
-
-
 COMPILE_CODE = """
 import json, time
 t0 = time.perf_counter()
@@ -637,20 +613,9 @@ def main(argv=None):
     ap.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
                     help="measure numba compile time in fresh processes with an empty "
                          "cache (default: on, off with --quick or --peers-only)")
-    ap.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
-                    help="before each workload wait up to S seconds for the machine to be "
-                         "idle (< 10%% busy); default 0 (no wait)")
-    ap.add_argument("--retry-busy", type=int, default=0, metavar="N",
-                    help="measure a workload again (up to N times) when other processes "
-                         f"used over {100 * BUSY_LIMIT:g}%% of the CPU meanwhile; the least "
-                         "disturbed attempt is reported; default 0")
+    add_load_options(ap, "workload")
     args = ap.parse_args(argv)
-    repeats = max(args.repeats or (5 if args.quick else 7), _timing.MIN_REPEATS)
-    if not args.quick:
-        # Slow contenders still get >= FULL_MIN_REPEATS samples (run_interleaved
-        # reads this module global of _timing).
-        _timing.MIN_REPEATS = min(max(FULL_MIN_REPEATS, _timing.MIN_REPEATS), repeats)
-    min_repeats = _timing.MIN_REPEATS
+    repeats, min_repeats = set_repeats(args.repeats, args.quick)
     n_series = args.series or (50 if args.quick else PANEL_SERIES)
     do_compile = (not args.quick and not args.peers_only) if args.compile is None \
         else (args.compile and not args.peers_only)
@@ -693,7 +658,7 @@ def main(argv=None):
             (f"sigconv panel {n_series} x {PANEL_LENGTH}",
              lambda: SigARIMA(order=PANEL_ORDER).fit(Y)),
         ]
-    first_rows = in_process_first_calls(first)
+    first_rows = first_second_steady(first)
     numba_threads = numba.get_num_threads()
     try:
         numba_layer = numba.threading_layer()

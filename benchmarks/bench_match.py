@@ -67,17 +67,20 @@ import sys
 # _timing pins BLAS pools to one thread (as bench_ar) and puts the repository
 # root on sys.path.  Must precede importing numpy.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _timing
 from _timing import (
     BLAS_ENV,
+    BUSY_LIMIT,
+    FULL_MIN_REPEATS,
     REPO,
     SAMPLE_MIN_S,
     Contender,
+    add_load_options,
     compile_times,
     cpu_busy,
     finish_report,
     fint,
     first_calls,
+    first_second_steady,
     fms,
     log,
     machine_lines,
@@ -85,6 +88,7 @@ from _timing import (
     numba_cache_files,
     perf,
     run_interleaved,
+    set_repeats,
 )
 
 # isort: split
@@ -124,8 +128,6 @@ GOAL_MANY = 3.0            # 50 scipy calls / match_many
 GOAL_COLD_S = 1.0          # import sigconv.match + first distance_profile, fresh process
 STUMPY_LIMIT_S = 10.0      # a stumpy call predicted slower than this runs on a prefix
 LOOP_TARGET_S = 2.0        # a stumpy loop slower than this is timed on fewer templates
-FULL_MIN_REPEATS = 5       # the full run never takes fewer samples than this
-BUSY_LIMIT = 0.1           # other processes' CPU share above which a point is suspect
 COLD_N, COLD_M = 100_000, 100
 FFT_WORKERS = os.cpu_count() or 1   # as sigconv._fft._WORKERS
 # --malloc-retain: glibc serves every allocation from its heap and never gives
@@ -489,27 +491,11 @@ def in_process_first_calls(match, rng):
     x = random_walk(rng, COLD_N)
     t = random_walk(rng, COLD_M)
     T = templates(rng, 5, MANY_M)
-    rows = []
-    for label, fn in ((f"distance_profile, n={fint(COLD_N)}, m={COLD_M}",
-                       lambda: match.distance_profile(x, t)),
-                      (f"match_many, 5 templates of {MANY_M}, n={fint(COLD_N)}",
-                       lambda: match.match_many(x, T, score="distance"))):
-        try:
-            t0 = perf()
-            fn()
-            t1 = perf()
-            fn()
-            t2 = perf()
-            steady = []
-            for _ in range(5):
-                t3 = perf()
-                fn()
-                steady.append(perf() - t3)
-        except Exception as exc:  # noqa: BLE001 - reported in the table
-            rows.append((label, f"raised {type(exc).__name__}", "-", "-"))
-            continue
-        rows.append((label, fms(t1 - t0), fms(t2 - t1), fms(statistics.median(steady))))
-    return rows
+    return first_second_steady((
+        (f"distance_profile, n={fint(COLD_N)}, m={COLD_M}",
+         lambda: match.distance_profile(x, t)),
+        (f"match_many, 5 templates of {MANY_M}, n={fint(COLD_N)}",
+         lambda: match.match_many(x, T, score="distance"))))
 
 
 # ---------------------------------------------------------------- report helpers
@@ -559,13 +545,7 @@ def main(argv=None):
     ap.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
                     help="measure numba compile time in fresh processes with an empty "
                          "cache (default: on, off with --quick or --peers-only)")
-    ap.add_argument("--wait-idle", type=float, default=0.0, metavar="S",
-                    help="before each point wait up to S seconds for the machine to be "
-                         "idle (< 10%% busy); default 0 (no wait)")
-    ap.add_argument("--retry-busy", type=int, default=0, metavar="N",
-                    help="measure a point again (up to N times) when other processes "
-                         f"used over {100 * BUSY_LIMIT:g}%% of the CPU meanwhile; the least "
-                         "disturbed attempt is reported; default 0")
+    add_load_options(ap, "point")
     ap.add_argument("--malloc-retain", action="store_true",
                     help="run again with glibc malloc keeping freed memory "
                          f"({', '.join(f'{k}={v}' for k, v in MALLOC_RETAIN.items())}), so "
@@ -576,12 +556,7 @@ def main(argv=None):
     if args.malloc_retain and any(os.environ.get(k) != v for k, v in MALLOC_RETAIN.items()):
         os.execve(sys.executable, [sys.executable] + sys.argv,
                   dict(os.environ, **MALLOC_RETAIN))
-    repeats = max(args.repeats or (5 if args.quick else 7), _timing.MIN_REPEATS)
-    if not args.quick:
-        # Slow contenders still get >= FULL_MIN_REPEATS samples (run_interleaved
-        # reads this module global of _timing).
-        _timing.MIN_REPEATS = min(max(FULL_MIN_REPEATS, _timing.MIN_REPEATS), repeats)
-    min_repeats = _timing.MIN_REPEATS
+    repeats, min_repeats = set_repeats(args.repeats, args.quick)
     ms = TEMPLATE_LENGTHS[:2] if args.quick else TEMPLATE_LENGTHS
     ns = (10_000, 100_000) if args.quick else SERIES_LENGTHS
     many_ns = MANY_LENGTHS[:1] if args.quick else MANY_LENGTHS

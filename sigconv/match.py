@@ -510,8 +510,7 @@ class StreamMatcher:
     """
 
     def __init__(self, template, threshold, exclusion=None):
-        self._template = _template_input(template)
-        self._raw_template = np.asarray(template, dtype=float)
+        self._template = _template_input(template)   # z-normalised: ncc keeps it as is
         m = self._template.size
         self.threshold = V.check_real(threshold, "threshold", -1.0, 1.0, closed="both")
         self.exclusion = _check_exclusion(exclusion, m)
@@ -533,7 +532,7 @@ class StreamMatcher:
         first = self._consumed - self._tail.size      # series position of buffer[0]
         self._consumed += values.size
         if buffer.size >= m:
-            scores = np.asarray(ncc(buffer, self._raw_template), dtype=float)
+            scores = np.asarray(ncc(buffer, self._template), dtype=float)
             hits = np.flatnonzero(scores >= self.threshold)
             self._starts = np.concatenate([self._starts, hits + first])
             self._scores = np.concatenate([self._scores, scores[hits]])
