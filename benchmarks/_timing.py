@@ -305,3 +305,35 @@ def first_second_steady(calls):
             rows.append((label, fms(t1 - t0), fms(t2 - t1), fms(statistics.median(steady))))
     return rows
 
+
+def warm_up_and_time(specs, repeats, errors):
+    """Warm up every ``(name, fn, scale, est)`` (its first calls size the timing
+    loops), then time them interleaved, warnings silenced.  A contender that
+    raises is left out, its traceback appended to ``errors``.  Returns the
+    contenders by name, their warm-up outputs and the warnings each raised
+    (count, distinct messages)."""
+    import traceback
+    import warnings
+
+    cons, outs, warns = [], {}, {}
+    for name, fn, scale, est in specs:
+        log(f"  warm-up: {name}")
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                t, out = first_calls(fn)
+        except Exception:  # noqa: BLE001 - any error of a contender is reported, not fatal
+            errors.append((name, traceback.format_exc()))
+            log(f"  {name} raised; left out")
+            continue
+        outs[name] = out
+        if caught:
+            warns[name] = (len(caught), sorted(
+                {f"{w.category.__name__}: {str(w.message).strip()[:120]}" for w in caught}))
+        cons.append(Contender(name, fn, t, scale=scale, est=est))
+    log(f"  timing {len(cons)} contenders interleaved")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run_interleaved(cons, repeats)
+    return {c.name: c for c in cons}, outs, warns
+

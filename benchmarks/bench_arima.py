@@ -56,12 +56,10 @@ from _timing import (
     BUSY_LIMIT,
     FULL_MIN_REPEATS,
     SAMPLE_MIN_S,
-    Contender,
     add_load_options,
     compile_times,
     cpu_busy,
     finish_report,
-    first_calls,
     first_second_steady,
     fms,
     log,
@@ -69,8 +67,8 @@ from _timing import (
     md_table,
     numba_cache_files,
     perf,
-    run_interleaved,
     set_repeats,
+    warm_up_and_time,
 )
 
 # isort: split
@@ -205,42 +203,13 @@ def cpu_snapshot_with_children():
     return wall, busy, own + t.children_user + t.children_system
 
 
-def warm_up(name, fn, errors):
-    """First call(s) of ``fn`` (sizing the timing loops), with the warnings it
-    raised; ``None`` (and a traceback in ``errors``) when it raises."""
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            t, out = first_calls(fn)
-    except Exception:  # noqa: BLE001 - any error of a contender is reported, not fatal
-        errors.append((name, traceback.format_exc()))
-        log(f"{name} raised; left out")
-        return None
-    msgs = sorted({f"{w.category.__name__}: {str(w.message).strip()[:120]}" for w in caught})
-    return t, out, len(caught), msgs
-
-
 def measure_group(specs, repeats, errors):
     """Warm up every contender of one workload, then time them interleaved.
     ``specs``: (name, fn, scale, est).  Returns the contenders, their warm-up
     outputs, the warnings and the other processes' CPU share meanwhile."""
     snap0 = cpu_snapshot_with_children()
-    cons, outs, warns = [], {}, {}
-    for name, fn, scale, est in specs:
-        log(f"  warm-up: {name}")
-        w = warm_up(name, fn, errors)
-        if w is None:
-            continue
-        t, out, n_warn, msgs = w
-        outs[name] = out
-        if n_warn:
-            warns[name] = (n_warn, msgs)
-        cons.append(Contender(name, fn, t, scale=scale, est=est))
-    log(f"  timing {len(cons)} contenders interleaved")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        run_interleaved(cons, repeats)
-    return {"cons": {c.name: c for c in cons}, "outs": outs, "warns": warns,
+    cons, outs, warns = warm_up_and_time(specs, repeats, errors)
+    return {"cons": cons, "outs": outs, "warns": warns,
             "other": others_share(snap0, cpu_snapshot_with_children())}
 
 

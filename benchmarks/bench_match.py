@@ -73,13 +73,11 @@ from _timing import (
     FULL_MIN_REPEATS,
     REPO,
     SAMPLE_MIN_S,
-    Contender,
     add_load_options,
     compile_times,
     cpu_busy,
     finish_report,
     fint,
-    first_calls,
     first_second_steady,
     fms,
     log,
@@ -87,8 +85,8 @@ from _timing import (
     md_table,
     numba_cache_files,
     perf,
-    run_interleaved,
     set_repeats,
+    warm_up_and_time,
 )
 
 # isort: split
@@ -100,7 +98,6 @@ import shlex
 import statistics
 import subprocess
 import traceback
-import warnings
 
 import numba
 import numpy as np
@@ -246,39 +243,13 @@ def max_abs_err(prof, ref, idx):
 
 
 # ---------------------------------------------------------------- measuring
-def warm_up(name, fn, errors):
-    """First call(s) of ``fn``; None (and the traceback in ``errors``) when it raises."""
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            t, out = first_calls(fn)
-    except Exception:  # noqa: BLE001 - any error of a contender is reported, not fatal
-        errors.append((name, traceback.format_exc()))
-        log(f"  {name} raised; left out")
-        return None
-    if caught:
-        log(f"  {name}: {len(caught)} warning(s), e.g. {str(caught[0].message)[:100]}")
-    return t, out
-
-
 def measure(specs, repeats, errors):
     """Warm up every (name, fn, scale, est) of one point, then time them
     interleaved.  Returns the contenders, the warm-up outputs and the other
     processes' CPU share meanwhile."""
     snap0 = cpu_snapshot()
-    cons, outs = [], {}
-    for name, fn, scale, est in specs:
-        log(f"  warm-up: {name}")
-        w = warm_up(name, fn, errors)
-        if w is None:
-            continue
-        outs[name] = w[1]
-        cons.append(Contender(name, fn, w[0], scale=scale, est=est))
-    log(f"  timing {len(cons)} contenders interleaved")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        run_interleaved(cons, repeats)
-    return {"cons": {c.name: c for c in cons}, "outs": outs,
+    cons, outs, _ = warm_up_and_time(specs, repeats, errors)
+    return {"cons": cons, "outs": outs,
             "other": others_share(snap0, cpu_snapshot())}
 
 
