@@ -14,7 +14,7 @@ are independent random walks):
   ``sqrt(2 m (1 - dot / (m std)))``), for m = 100, 1,000, 10,000 and
   n = 1e5, 1e6, 1e7.  Also timed: the floor, three real FFTs of length
   ``next_fast_len(n)`` (``scipy.fft.rfft`` of x and of the template,
-  ``irfft``; workers as sigconv's FFT paths).  stumpy.mass costs O(n m) (its
+  ``irfft``; two workers, one per core).  stumpy.mass costs O(n m) (its
   rolling standard deviation): where a call is predicted (from the same m at
   a shorter n) to take over 10 s it is timed on a prefix of the series (the
   same walk) and scaled linearly in n (``est.``; its accuracy is then checked
@@ -651,8 +651,9 @@ def main(argv=None):
              "end of the run: " + "; ".join(blas_lines()) + f". scipy.fft runs under "
              f"`scipy.fft.set_workers({FFT_WORKERS})` for every contender (the scipy "
              "implementation's `oaconvolve`, stumpy's `scipy.signal.convolve`, the FFT "
-             f"floor; sigconv's FFT paths use workers={FFT_WORKERS}); numba (sigconv, "
-             f"stumpy) on {numba_threads} threads (layer {numba_layer}).")
+             "floor; sigconv's overlap-save runs `numpy.fft` on its own threads, one per "
+             f"core); numba (sigconv, stumpy) on {numba_threads} threads (layer "
+             f"{numba_layer}).")
     if all(os.environ.get(k) == v for k, v in MALLOC_RETAIN.items()):
         R.append("- **Memory:** `--malloc-retain`: glibc malloc keeps freed memory ("
                  + ", ".join(f"{k}={v}" for k, v in MALLOC_RETAIN.items()) + "), so large "

@@ -8,6 +8,8 @@ literature.
 """
 from __future__ import annotations
 
+import os
+import threading
 import warnings
 
 import numpy as np
@@ -21,6 +23,10 @@ LAG_METHODS = ("ncc", "phat")
 # Windows; below, one thread is faster: waking numba's thread pool right after
 # scipy.fft's own threads costs more than the second core saves.
 _PARALLEL_FROM = 250_000
+# Windows from which the chunks of an overlap-save profile go to one thread per
+# core: their hand-off costs less than numba's thread pool (measured here).
+_THREADS_FROM = 50_000
+_WORKERS = os.cpu_count() or 1
 
 
 def _template_input(template, name="template"):
@@ -65,36 +71,9 @@ def _missing_windows(bad, m):
     return counts[:, m:] - counts[:, :-m] > 0
 
 
-def _window_stats(values, m):
-    mean = np.empty((values.shape[0], values.shape[1] - m + 1))
-    std = np.empty_like(mean)
-    kernels = _core("sliding")
-    run = kernels.window_stats if mean.size >= _PARALLEL_FROM else kernels.window_stats_serial
-    run(values, m, mean, std)
-    return mean, std
-
-
-def _rms(centred):
-    return np.sqrt(np.einsum("ij,ij->i", centred, centred) / centred.shape[1])
-
-
-def _scores(values, rms, level, tz, mean, std, dots, block, missing, score):
-    """Finish the profile in one pass: scale, clip, flag and (for windows whose
-    dot product may have lost digits) recompute; see ``_core.match.scores``.
-
-    The round-off of a correlation computed by transforms over ``block``
-    samples about the series' level grows with the samples' rms distance
-    ``rms`` from it (times ``sqrt(block / m)``); the direct method's only
-    with the window's own distance (``block == m``).
-    """
-    m = tz.size
-    spread = np.zeros(values.shape[0]) if block == m else rms * np.sqrt(block / m)
-    out = dots   # each score overwrites its own dot product
-    flags = np.zeros((0, 0), dtype=bool) if missing is None else missing
-    kernels = _core("match")
-    run = kernels.scores if out.size >= _PARALLEL_FROM else kernels.scores_serial
-    run(values, tz, mean, std, dots, level[:, 0], spread, flags, score == "distance", out)
-    return out
+def _flags(missing):
+    """The missing-window flags a kernel takes (an empty array: none)."""
+    return np.zeros((0, 0), dtype=bool) if missing is None else missing
 
 
 def _profile(x, template, method, nan, axis, score):
@@ -103,41 +82,64 @@ def _profile(x, template, method, nan, axis, score):
     tz = _template_input(template)
     m = tz.size
     data, values, bad = _series(x, m, nan, axis)
-    mean, std = _window_stats(values, m)
-    level = values.mean(axis=1, keepdims=True)
-    dots, rms, block = _sliding_dots(values, level, tz, method)
-    result = _scores(values, rms, level, tz, mean, std, dots, block,
-                     _missing_windows(bad, m), score)
+    missing = _missing_windows(bad, m)
+    level = values.mean(axis=1)
+    if method == "auto" and choose_method(values.shape[1], m, values.shape[0],
+                                          mode="valid") != "direct":
+        result = _overlap_save_profiles(values, level, tz, missing, score)
+    else:
+        result = _engine_profiles(values, level, tz, missing, score, method)
     return data.wrap(result, index=_window_index(data, result.shape[1]))
 
 
-def _sliding_dots(values, level, tz, method):
-    """``sum_j (values[r, i + j] - level[r]) tz[j]`` for every row and window,
-    the rms of ``values - level`` per row, and the span of samples each dot
-    product's round-off depends on (``m`` for the direct method).
+def _engine_profiles(values, level, tz, missing, score, method):
+    """Profiles from the engine's sliding dot products, scored in place (see
+    ``_core.match.profile``).
 
-    Taking the series about its mean changes nothing for a zero-mean
-    template, but keeps the round-off from scaling with a large offset.
-    ``"auto"`` takes the engine's choice between direct and transform
-    methods; a transform is done by overlap-save with blocks of 4 to 16
-    template lengths (only valid outputs are needed).
+    The dot products are taken about each series' mean ``level``: that changes
+    nothing for a zero-mean template but keeps the round-off from scaling with
+    a large offset.  A transform over all n samples adds round-off growing with
+    the samples' rms distance from the level times ``sqrt(n / m)`` (the
+    ``spread``); the direct method's depends only on each window's own.
     """
     m = tz.size
     if method == "auto":
-        method = choose_method(values.shape[1], m, values.shape[0], mode="valid")
-        if method != "direct":
-            from ._fft import block_size, correlate_many
-
-            dots = np.empty((values.shape[0], values.shape[1] - m + 1))
-            rms = np.empty(values.shape[0])
-            for r, row in enumerate(values):
-                (dots[r],), sumsq = correlate_many(row, [tz], float(level[r, 0]))
-                rms[r] = np.sqrt(sumsq / row.size)
-            return dots, rms, block_size(values.shape[1] - m + 1, m, 1)
-    centred = values - level
+        method = "direct"      # what choose_method picked
+    centred = values - level[:, None]
     dots, _ = convolve_values(centred, tz[::-1][None, :], 0, "valid", method=method)
-    rms = _rms(centred) if method != "direct" else np.zeros(values.shape[0])
-    return dots, rms, m if method == "direct" else values.shape[1]
+    spread = (np.zeros(values.shape[0]) if method == "direct"
+              else np.sqrt(np.einsum("ij,ij->i", centred, centred) / m))
+    kernels = _core("match")
+    run = kernels.profile if dots.size >= _PARALLEL_FROM else kernels.profile_serial
+    run(values, tz, level, spread, _flags(missing), score == "distance", dots)
+    return dots
+
+
+def _overlap_save_profiles(values, level, tz, missing, score):
+    """Profiles with the dot products by overlap-save (blocks of 4 to 16
+    template lengths, only valid outputs computed), each chunk scored while it
+    is in cache (``_core.match.chunk_profile``)."""
+    from ._fft import OverlapSave, scratch
+
+    m = tz.size
+    out = np.empty((values.shape[0], values.shape[1] - m + 1))
+    kernel = _core("match").chunk_profile
+    threads = _WORKERS if out.size >= _THREADS_FROM else 1
+    plans = [OverlapSave(row, [tz], float(level[r]), min_chunks=threads)
+             for r, row in enumerate(values)]
+
+    def run(task):
+        r, k = task
+        start, (stop,), sumsq = plans[r].chunk(k, [out[r]])
+        flags = np.zeros(0, dtype=bool) if missing is None else missing[r, start:stop]
+        mean, var = scratch("mean", plans[r].windows), scratch("var", plans[r].windows)
+        profile = out[r, start:stop]
+        kernel(values[r, start:], tz, mean, var, level[r], np.sqrt(sumsq / m), flags,
+               score == "distance", profile)
+
+    _run_chunks(run, [(r, k) for r, plan in enumerate(plans) for k in range(plan.n_chunks)],
+                threads)
+    return out
 
 
 def _window_index(data, n_out):
@@ -259,22 +261,81 @@ def match_many(x, templates, *, score="ncc", nan="raise"):
     if data.n_series != 1:
         raise ValueError("match_many takes one series; call it per series, or use ncc on a "
                          "2-D array for one template against many series")
-    from ._fft import block_size, correlate_many
+    from ._fft import OverlapSave, scratch
 
-    level = values.mean(axis=1, keepdims=True)
-    dots, sumsq = correlate_many(values[0], zs, float(level[0, 0]))
-    rms = np.sqrt(np.array([sumsq]) / values.shape[1])
-    block = block_size(values.shape[1] - min(z.size for z in zs) + 1, m_max, len(zs))
-    stats = {}
-    out = []
-    for z, dot in zip(zs, dots):
-        m = z.size
-        if m not in stats:
-            stats[m] = (*_window_stats(values, m), _missing_windows(bad, m))
-        mean, std, miss = stats[m]
-        result = _scores(values, rms, level, z, mean, std, dot[None, :], block, miss, score)
-        out.append(data.wrap(result, index=_window_index(data, result.shape[1])))
+    row = values[0]
+    level = float(row.mean())
+    threads = _WORKERS if row.size * len(zs) >= _THREADS_FROM else 1
+    plan = OverlapSave(row, zs, level, min_chunks=threads)
+    lengths = [z.size for z in zs]
+    profiles = _profile_buffers(row.size, lengths)
+    missing = {m: _missing_windows(bad, m) for m in set(lengths)}
+    by_length = sorted(range(len(zs)), key=lengths.__getitem__)
+    kernels = _core("match")
+
+    def run(k):
+        # Templates of one length share the chunk's window statistics.
+        start, stops, sumsq = plan.chunk(k, profiles)
+        mean, var = scratch("mean", plan.windows), scratch("var", plan.windows)
+        stats_of = None
+        for j in by_length:
+            m, stop, profile = lengths[j], stops[j], profiles[j][start:stops[j]]
+            if stop == start:
+                continue
+            if m != stats_of:
+                kernels.chunk_stats(row[start:], m, mean[:stop - start], var[:stop - start])
+                stats_of = m
+            flags = np.zeros(0, dtype=bool) if missing[m] is None else missing[m][0, start:stop]
+            kernels.chunk_scores(row[start:], zs[j], mean, var, level, np.sqrt(sumsq / m),
+                                 flags, score == "distance", profile)
+
+    _run_chunks(run, range(plan.n_chunks), threads)
+    out = [data.wrap(p[None, :], index=_window_index(data, p.size)) for p in profiles]
     return {key: p for (key, _), p in zip(items, out)} if named else out
+
+
+def _profile_buffers(n, lengths):
+    """One output per template length, as views of one allocation: large
+    enough for transparent huge pages, so far fewer page faults than
+    separate arrays."""
+    sizes = [n - m + 1 for m in lengths]
+    flat = np.empty(sum(sizes))
+    return np.split(flat, np.cumsum(sizes)[:-1])
+
+
+_POOL = None
+
+
+def _run_chunks(run, tasks, threads):
+    """``run(task)`` for every task, on this thread or on a pool of ``threads``
+    (the transforms and kernels release the GIL; the tasks are handed out as
+    threads free up, so a core taken by another process slows the call down
+    instead of stalling it)."""
+    global _POOL
+    tasks = list(tasks)
+    if threads < 2 or len(tasks) < 2:
+        for task in tasks:
+            run(task)
+        return
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(_WORKERS - 1, thread_name_prefix="sigconv")
+    pending = iter(tasks)
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                task = next(pending, None)
+            if task is None:
+                return
+            run(task)
+
+    helpers = [_POOL.submit(work) for _ in range(min(threads, _WORKERS) - 1)]
+    work()                       # this thread takes chunks too
+    for helper in helpers:
+        helper.result()
 
 
 def lag(x, y, max_lag=None, *, method="ncc"):

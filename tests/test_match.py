@@ -266,6 +266,51 @@ def test_ncc_on_a_long_series_matches_the_reference_on_sampled_windows(long_walk
     np.testing.assert_allclose(got[starts], ref, rtol=0, atol=TOL)
 
 
+@pytest.mark.parametrize("m", [2000, 30_000])
+def test_overlap_save_on_a_long_series_matches_the_reference(long_walk, m):
+    # method="auto" picks overlap-save here: many chunks, scored on several threads.
+    x = long_walk
+    t = np.random.default_rng(5).normal(size=m).cumsum()
+    got = sigconv.ncc(x, t)
+    starts = np.unique(np.r_[0, np.random.default_rng(6).integers(0, got.size, 300),
+                             got.size - 1])
+    ref = naive_ncc(x, t, dtype=np.longdouble, starts=starts)
+    np.testing.assert_allclose(got[starts], ref, rtol=0, atol=TOL)
+
+
+@pytest.mark.parametrize("chunk", [1, 700, 5000, 1 << 16])
+@pytest.mark.parametrize("lengths", [(64,), (3, 64), (500, 7, 500, 1200)])
+def test_overlap_save_chunks_equal_numpy_correlate(chunk, lengths):
+    from sigconv._fft import OverlapSave
+
+    rng = np.random.default_rng(len(lengths) + chunk)
+    x = rng.normal(size=20_011).cumsum()
+    templates = [rng.normal(size=m) for m in lengths]
+    plan = OverlapSave(x, templates, 3.0, chunk=chunk)
+    outs = [np.full(x.size - m + 1, np.nan) for m in lengths]
+    starts = [plan.chunk(k, outs)[0] for k in range(plan.n_chunks)]
+    assert starts == sorted(starts) and starts[0] == 0
+    for out, t in zip(outs, templates):
+        np.testing.assert_allclose(out, np.correlate(x - 3.0, t, mode="valid"), rtol=0,
+                                   atol=1e-9 * np.abs(x - 3.0).max() * np.abs(t).sum())
+
+
+def test_match_many_on_a_long_series_with_gaps_equals_separate_calls():
+    # Several chunks, windows with NaN across chunk edges, three template lengths.
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=700_000).cumsum() + 1e6
+    x[[65_000, 65_537, 131_000, 400_000, 699_999]] = np.nan
+    templates = [rng.normal(size=m).cumsum() for m in (1000, 50, 3000, 1000)]
+    got = sigconv.match_many(x, templates, nan="ignore")
+    starts = np.unique(np.r_[rng.integers(0, x.size - 3000, 200), 64_990, 130_990])
+    for profile, t in zip(got, templates):
+        np.testing.assert_array_equal(np.isnan(profile), _windows_with_nan(x, t.size))
+        np.testing.assert_allclose(profile, sigconv.ncc(x, t, method="fft", nan="ignore"),
+                                   rtol=0, atol=1e-10)
+        np.testing.assert_allclose(profile[starts], naive_ncc(x, t, starts=starts),
+                                   rtol=0, atol=TOL)
+
+
 def _near_constant_series(level=1.0):
     """Stretches exactly constant at ``level`` alternating with near-constant ones,
     ``level`` + 1e-9 ``level`` N(0, 1)."""
@@ -907,7 +952,7 @@ class TestBadInput:
     @pytest.mark.parametrize("method", ["direct", "fft", "auto"])
     def test_guard_intercepts_valid_calls(self, no_kernels, method):
         # A valid call reaches a kernel, so the cases above prove the errors come first.
-        assert "sigconv._core.sliding.window_stats" in no_kernels
+        assert "sigconv._core.match.chunk_profile" in no_kernels
         with pytest.raises(AssertionError, match="numba kernel .* ran on invalid input"):
             sigconv.ncc(X, T, method=method)
         with pytest.raises(AssertionError, match="numba kernel .* ran on invalid input"):

@@ -186,81 +186,60 @@ def _direct_window(x, i, m):
 
 
 @nb.njit(cache=True)
-def _stats_block(x, m, mean, std, start, stop):
-    """Window means and standard deviations for window starts [start, stop).
+def _two_sum(a, b):
+    """``a + b`` rounded and its exact rounding error (Knuth): branch-free, so
+    the running sums do not stall on mispredicted magnitude tests."""
+    s = a + b
+    b_virtual = s - a
+    return s, (a - (s - b_virtual)) + (b - b_virtual)
+
+
+@nb.njit(cache=True)
+def _stats_block(x, m, mean, var, start, stop):
+    """Window means and (population) variances for window starts [start, stop).
 
     Running sums of ``x - c`` and ``(x - c)^2`` about a reference ``c`` (the
-    mean of the last window computed directly), compensated (Neumaier).  A
-    window whose centred sum of squares has lost more than six digits to
-    cancellation or is small against the products summed since the last
-    reference (whose round-off is not compensated), and every 4096th window,
-    is computed directly and becomes the new reference.  A window whose values
-    are all equal (counted exactly) has standard deviation 0.
+    mean of the last window computed directly), compensated (each addition's
+    exact error summed apart, as Neumaier).  A window whose centred sum of
+    squares has lost more than six digits to cancellation or is small against
+    the products summed since the last reference (whose round-off is not
+    compensated), and every 4096th window, is computed directly and becomes
+    the new reference.  A window whose values are all equal (counted exactly)
+    has variance 0.  No division or square root per window: they would
+    bound the loop's speed.
     """
+    inv_m = 1.0 / m
     c, s1, s2 = _direct_window(x, start, m)
     e1, e2, drift = 0.0, 0.0, 0.0
     equal = 0
     for j in range(start + 1, start + m):
         equal += x[j] == x[j - 1]
     last = start
-    mean[start] = c + s1 / m
-    std[start] = 0.0 if equal == m - 1 else np.sqrt(max(s2 - s1 * s1 / m, 0.0) / m)
+    mean[start] = c + s1 * inv_m
+    var[start] = 0.0 if equal == m - 1 else max(s2 - s1 * s1 * inv_m, 0.0) * inv_m
     for i in range(start + 1, stop):
         equal += (x[i + m - 1] == x[i + m - 2]) - (x[i] == x[i - 1])
         y_in = x[i + m - 1] - c
         y_out = x[i - 1] - c
         d1 = y_in - y_out
-        t = s1 + d1
-        e1 += (s1 - t) + d1 if abs(s1) >= abs(d1) else (d1 - t) + s1
-        s1 = t
+        s1, err = _two_sum(s1, d1)
+        e1 += err
         d2 = (y_in - y_out) * (y_in + y_out)
-        t = s2 + d2
-        e2 += (s2 - t) + d2 if abs(s2) >= abs(d2) else (d2 - t) + s2
-        s2 = t
+        s2, err = _two_sum(s2, d2)
+        e2 += err
         if equal == m - 1:
             mean[i] = x[i]
-            std[i] = 0.0
+            var[i] = 0.0
             continue
         sum1 = s1 + e1
         sum2 = s2 + e2
-        centred = sum2 - sum1 * sum1 / m
+        centred = sum2 - sum1 * sum1 * inv_m
         drift += abs(d2)
         # The products' round-off, about eps * drift, must stay 1e-11 of the result.
         if not (centred > 1e-6 * sum2 and drift < 1e5 * centred) or i - last >= 4096:
             c, s1, s2 = _direct_window(x, i, m)
             e1, e2, drift = 0.0, 0.0, 0.0
-            sum1, centred = s1, max(s2 - s1 * s1 / m, 0.0)
+            sum1, centred = s1, max(s2 - s1 * s1 * inv_m, 0.0)
             last = i
-        mean[i] = c + sum1 / m
-        std[i] = np.sqrt(centred / m)
-
-
-@nb.njit(cache=True)
-def _stats_job(x, m, mean, std, job, n_blocks, block):
-    r = job // n_blocks
-    start = (job % n_blocks) * block
-    _stats_block(x[r], m, mean[r], std[r], start, min(start + block, mean.shape[1]))
-
-
-@nb.njit(cache=True, parallel=True)
-def window_stats(x, m, mean, std):
-    """Mean and (population) standard deviation of every length-``m`` window of
-    every row of ``x`` (finite values): ``mean[r, i]`` of ``x[r, i:i + m]``.
-
-    Exact to a few ulps of the standard deviation whatever the offset of the
-    series, and exactly 0 for a window of equal values.  O(n) per row;
-    parallel over rows and blocks.
-    """
-    block = max(_MIN_BLOCK, 4 * m)
-    n_blocks = (mean.shape[1] + block - 1) // block
-    for job in nb.prange(x.shape[0] * n_blocks):
-        _stats_job(x, m, mean, std, job, n_blocks, block)
-
-
-@nb.njit(cache=True)
-def window_stats_serial(x, m, mean, std):
-    """:func:`window_stats` on one thread, for small work."""
-    block = max(_MIN_BLOCK, 4 * m)
-    n_blocks = (mean.shape[1] + block - 1) // block
-    for job in range(x.shape[0] * n_blocks):
-        _stats_job(x, m, mean, std, job, n_blocks, block)
+        mean[i] = c + sum1 * inv_m
+        var[i] = centred * inv_m
