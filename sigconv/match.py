@@ -306,6 +306,15 @@ def _profile_buffers(n, lengths):
 _POOL = None
 
 
+def _forget_pool():
+    """A forked child has none of the pool's threads: it starts its own."""
+    global _POOL
+    _POOL = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _run_chunks(run, tasks, threads):
     """``run(task)`` for every task, on this thread or on a pool of ``threads``
     (the transforms and kernels release the GIL; the tasks are handed out as

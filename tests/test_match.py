@@ -311,6 +311,19 @@ def test_match_many_on_a_long_series_with_gaps_equals_separate_calls():
                                    rtol=0, atol=TOL)
 
 
+def test_overlap_save_threads_work_in_a_forked_child():
+    # The chunk threads of the parent do not exist in a fork: the child must not
+    # wait on them.
+    import multiprocessing
+
+    x = np.random.default_rng(2).normal(size=300_000).cumsum()
+    t = x[1000:3000].copy()
+    before = sigconv.ncc(x, t)           # the parent's pool is started
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(sigconv.ncc, (x, t)).get(timeout=60)
+    np.testing.assert_array_equal(got, before)
+
+
 def _near_constant_series(level=1.0):
     """Stretches exactly constant at ``level`` alternating with near-constant ones,
     ``level`` + 1e-9 ``level`` N(0, 1)."""
