@@ -1,0 +1,357 @@
+"""A library of songs indexed by their onset envelopes, and the identifier.
+
+A snippet is identified by the normalised cross-correlation of its onset
+envelope (see :mod:`sigconv.audio.features`) with every song's, at every
+start and at a few playback speeds; the best peak gives the song and the
+offset, refined to a fraction of a frame, and is accepted only if it stands
+far enough above the scores of every other start (the "no match" test).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import _search
+from . import features as F
+
+FORMAT_VERSION = 1
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif", ".au", ".opus")
+# Playback speeds searched (the snippet is stretched back by each), 1% apart:
+# a speed 0.5% off the nearest moves a 10 s snippet's peak by 25 ms.
+SPEEDS = (0.98, 0.99, 1.0, 1.01, 1.02)
+# Frames dropped at each end of a snippet's envelope: its smoothing sees
+# reflected edges there, a song's the real neighbours.
+EDGE = 12
+# The best score must be this many times the runner-up's (the best of every
+# other song): Lowe's ratio test (calibrated: see docs/audio.md).
+RATIO_THRESHOLD = 1.75
+
+
+@dataclass(frozen=True)
+class Match:
+    """The answer of :meth:`SongLibrary.identify`.
+
+    Attributes
+    ----------
+    song : str or None
+        The song's id; None for "no match".
+    offset_s : float
+        Where the snippet starts in the song, in seconds (NaN for no match).
+    score : float
+        Normalised cross-correlation of the envelopes at the best start, in [-1, 1].
+    confidence : float
+        In [0, 1]: how far the best score stands above chance, 1 - (an
+        estimate of) the probability that a snippet of a song not in the
+        library scores as high.
+    speed : float
+        Estimated playback speed of the snippet (1.02: 2% fast).
+    """
+
+    song: str | None
+    offset_s: float
+    score: float
+    confidence: float
+    speed: float = 1.0
+
+
+class SongLibrary:
+    """Songs indexed for :meth:`identify`.
+
+    Build with :meth:`build` (files or a folder) or :meth:`add`; persist with
+    :meth:`save` and :meth:`load` (one ``.npz`` file: arrays and JSON, no
+    pickled code).
+
+    Examples
+    --------
+    >>> from sigconv.audio import SongLibrary, synth
+    >>> songs = synth.songs(3, duration=20.0, sr=8000, seed=1)
+    >>> library = SongLibrary()
+    >>> for i, samples in enumerate(songs):
+    ...     _ = library.add(samples, sr=8000, song=f"song{i}")
+    >>> match = library.identify(songs[1][8000 * 7:8000 * 12], sr=8000)
+    >>> match.song, round(match.offset_s, 2)
+    ('song1', 7.0)
+    """
+
+    def __init__(self):
+        self._songs = []
+        self._parts = []                         # features per song, float16
+        self._features = np.zeros((0, 0), dtype=np.float16)
+        self._starts = np.zeros(1, dtype=np.int64)
+
+    # ------------------------------------------------------------ building
+    @classmethod
+    def build(cls, sources, *, progress=False):
+        """Index every audio file of ``sources`` (paths, or a folder: its audio
+        files, sorted), each under its file name without extension."""
+        library = cls()
+        paths = _audio_paths(sources)
+        for path in _progress(paths, progress, "indexing"):
+            library.add(path)
+        return library
+
+    def add(self, source, sr=None, *, song=None):
+        """Add one song: a path, or samples with their rate ``sr``.
+
+        ``song`` is its id (default: the file name without extension, or
+        ``"song<N>"`` for samples).
+        """
+        if isinstance(source, (str, os.PathLike)):
+            from .io import load
+
+            samples, sr = load(source, F.RATE)
+            song = Path(source).stem if song is None else song
+        else:
+            if sr is None:
+                raise ValueError("sr is required when a song is given as samples")
+            samples = _samples(source, "source")
+            song = f"song{len(self._songs)}" if song is None else song
+        song = str(song)
+        if song in self._songs:
+            raise ValueError(f"the library already holds a song {song!r}")
+        envelope = F.features(samples, sr)
+        if envelope.shape[0] < 2 * EDGE + 8:
+            raise ValueError(f"song {song!r} is too short to index: "
+                             f"{envelope.shape[0] * F.HOP / F.RATE:.2f} s")
+        self._songs.append(song)
+        self._parts.append(envelope.astype(np.float16))
+        self._features = None
+        return self
+
+    @property
+    def songs(self):
+        """The song ids, in the order added."""
+        return list(self._songs)
+
+    def __len__(self):
+        return len(self._songs)
+
+    def _index(self):
+        if self._features is None:
+            self._features = np.concatenate(self._parts) if self._parts else \
+                np.zeros((0, 0), dtype=np.float16)
+            self._starts = np.concatenate([[0], np.cumsum([p.shape[0] for p in self._parts])])
+        return self._features.astype(np.float32), self._starts
+
+    # ------------------------------------------------------------ persistence
+    def save(self, path):
+        """Write the library to ``path`` (``.npz``), atomically: a temporary
+        file in the same folder renamed over ``path`` when complete."""
+        _, starts = self._index()
+        meta = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION,
+                "rate": F.RATE, "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
+        path = Path(path)
+        handle, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as f:
+                np.savez(f, features=self._features, starts=starts,
+                         songs=np.array(self._songs, dtype=str), meta=np.array(json.dumps(meta)))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path):
+        """A library written by :meth:`save`."""
+        path = Path(path)
+        if not path.exists():
+            raise FileNotFoundError(f"no song library at {path}")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                features, starts, songs = data["features"], data["starts"], data["songs"]
+        except Exception as exc:  # noqa: BLE001 - any failure to parse is a bad file
+            raise ValueError(f"{path} is not a readable sigconv song library: {exc}") from None
+        expected = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION, "rate": F.RATE,
+                    "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
+        if meta != expected:
+            raise ValueError(f"{path} holds a song library of another format or version: {meta}")
+        if (features.ndim != 2 or features.shape[1] != F.N_BANDS or starts.ndim != 1
+                or starts.size != len(songs) + 1 or starts[0] != 0
+                or starts[-1] != features.shape[0] or np.any(np.diff(starts) <= 0)):
+            raise ValueError(f"{path} is a damaged song library (inconsistent arrays)")
+        library = cls()
+        library._songs = [str(s) for s in songs]
+        library._parts = [features[a:b] for a, b in itertools.pairwise(starts)]
+        library._features = features
+        library._starts = starts.astype(np.int64)
+        return library
+
+    # ------------------------------------------------------------ identification
+    def identify(self, snippet, sr):
+        """The song ``snippet`` (samples at ``sr`` Hz) comes from, and where.
+
+        Returns
+        -------
+        Match
+            ``song`` None when the best score is not distinguishable from
+            chance (see ``RATIO_THRESHOLD``).
+        """
+        if not self._songs:
+            raise ValueError("the library is empty: add songs first")
+        samples = _samples(snippet, "snippet")
+        if np.ptp(samples) == 0:
+            raise ValueError("snippet is silent (all samples equal)")
+        x = F.to_rate(samples, sr)
+        x = x - x.mean()
+        library, starts = self._index()
+        queries = [_query(x, speed) for speed in SPEEDS]
+        if any(q.shape[0] < 8 for q in queries):
+            raise ValueError(f"snippet is too short: {samples.size / sr:.2f} s; at least "
+                             f"{(2 * EDGE + 12) * F.HOP / F.RATE + F.FRAME / F.RATE:.2f} s")
+        if min(q.shape[0] for q in queries) > np.diff(starts).max():
+            raise ValueError("snippet is longer than every song in the library")
+        dots = _search.correlate_bands(library, queries)
+        best = None
+        song_best = np.full(len(self._songs), -np.inf)
+        for speed, q, dot in zip(SPEEDS, queries, dots):
+            scores = _scores(dot, q, library, starts)
+            if not np.isfinite(scores).any():
+                continue
+            song_best = np.fmax(song_best, _per_song_max(scores, starts))
+            t = int(np.nanargmax(scores))
+            if best is None or scores[t] > best[0]:
+                best = (float(scores[t]), t, speed, scores, q.shape[0])
+        if best is None:
+            raise ValueError("snippet is longer than every song in the library")
+        score, t, speed, scores, length = best
+        song = int(np.searchsorted(starts, t, side="right") - 1)
+        ratio = score / _runner_up(scores, song_best, song, t, length, starts)
+        confidence = _confidence(ratio)
+        if not ratio >= RATIO_THRESHOLD:
+            return Match(None, float("nan"), score, confidence, speed)
+        offset = _refine(x, speed, library, t, length) - starts[song] * F.HOP / F.RATE
+        return Match(self._songs[song], float(offset), score, confidence, float(speed))
+
+    def identify_many(self, snippets, sr):
+        """:meth:`identify` for each snippet (all at ``sr`` Hz): a list of Match."""
+        return [self.identify(s, sr) for s in snippets]
+
+
+def _query(x, speed):
+    """The snippet's envelope, stretched back from playback at ``speed``."""
+    stretched = F.to_rate(x, F.RATE, F.RATE * speed) if speed != 1.0 else x
+    envelope = F.features(stretched, F.RATE)
+    return envelope[EDGE:envelope.shape[0] - EDGE]
+
+
+def _scores(dots, query, library, starts):
+    """Normalised correlation per start; NaN where the window leaves its song."""
+    L = query.shape[0]
+    norms = _search.window_norms(library, L) * np.sqrt(np.sum(query.astype(np.float64) ** 2))
+    scores = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+    t = np.arange(scores.size)
+    song_end = starts[np.searchsorted(starts, t, side="right")]
+    scores[t + L > song_end] = np.nan
+    return scores
+
+
+def _refine(x, speed, library, t, length):
+    """The snippet's start in the library, in seconds, to a few milliseconds.
+
+    The envelope is recomputed from the snippet shifted by each quarter of a
+    hop; the best (shift, start) near ``t`` and the parabola through its
+    neighbours place the start between the frames.
+    """
+    best = None
+    for shift in range(0, F.HOP, F.HOP // 4):
+        q = _query(x[shift:], speed)[:length]
+        lo, hi = max(t - 2, 0), min(t + 3, library.shape[0] - q.shape[0] + 1)
+        window = np.lib.stride_tricks.sliding_window_view(library[:hi + q.shape[0] - 1], q.shape[0],
+                                                          axis=0)[lo:hi]   # (k, B, L)
+        dots = np.einsum("kbl,lb->k", window, q, dtype=np.float64)
+        norms = np.sqrt(np.einsum("kbl,kbl->k", window, window, dtype=np.float64)
+                        * np.sum(q.astype(np.float64) ** 2))
+        values = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+        k = int(np.argmax(values))
+        if best is None or values[k] > best[0]:
+            vertex = float(k)
+            if 0 < k < values.size - 1:
+                left, mid, right = values[k - 1], values[k], values[k + 1]
+                curvature = left - 2 * mid + right
+                if curvature < 0:
+                    vertex += 0.5 * (left - right) / curvature
+            best = (values[k], (lo + vertex - EDGE) * F.HOP - shift)
+    # samples at the snippet's (stretched) rate, which is the library's time
+    return best[1] / F.RATE
+
+
+def _per_song_max(scores, starts):
+    """Largest score of each song's starts (-inf for a song with none)."""
+    out = np.full(starts.size - 1, -np.inf)
+    for k in range(starts.size - 1):
+        part = scores[starts[k]:min(starts[k + 1], scores.size)]
+        if part.size and np.isfinite(part).any():
+            out[k] = np.nanmax(part)
+    return out
+
+
+def _runner_up(scores, song_best, song, t, length, starts):
+    """The score the best has to beat: the best of every other song, or with
+    a single song, its best start at least a snippet away from ``t``."""
+    others = np.delete(song_best, song)
+    if others.size and np.isfinite(others).any():
+        runner = float(np.max(others))
+    else:
+        own = scores[starts[song]:min(starts[song + 1], scores.size)].copy()
+        u = t - starts[song]
+        own[max(u - length, 0):u + length] = np.nan
+        runner = float(np.nanmax(own)) if np.isfinite(own).any() else \
+            float(np.nanquantile(scores, 0.99))
+    return max(runner, 1e-3)
+
+
+def _confidence(ratio):
+    """Logistic in the ratio of the best score to the runner-up's: 0.5 at
+    ``RATIO_THRESHOLD``, about 0.99 at 1.5 times its excess over 1."""
+    return float(1.0 / (1.0 + np.exp(-(ratio - RATIO_THRESHOLD) / (0.1 * RATIO_THRESHOLD))))
+
+
+def _samples(values, name):
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be audio samples (real numbers); got dtype {arr.dtype}")
+    if arr.ndim == 2:
+        arr = arr.mean(axis=1) if arr.shape[1] <= 8 else arr.mean(axis=0)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D samples (or samples x channels); got shape "
+                         f"{arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty")
+    arr = arr.astype(np.float64)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or inf")
+    return arr
+
+
+def _audio_paths(sources):
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    paths = []
+    for source in sources:
+        source = Path(source)
+        if source.is_dir():
+            paths += sorted(p for p in source.iterdir()
+                            if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
+        else:
+            paths.append(source)
+    if not paths:
+        raise ValueError(f"no audio files in {[str(s) for s in sources]}")
+    return paths
+
+
+def _progress(items, enabled, description):
+    if not enabled:
+        return items
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return items
+    return tqdm(items, desc=description, unit="song")

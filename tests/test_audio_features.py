@@ -1,0 +1,62 @@
+"""Audio features: each step against an independent computation."""
+import numpy as np
+import pytest
+from scipy import ndimage, signal
+
+from sigconv.audio import features as F
+
+
+@pytest.fixture(scope="module")
+def tone_mix():
+    rng = np.random.default_rng(0)
+    t = np.arange(3 * F.RATE) / F.RATE
+    envelope = 1 + np.sin(2 * np.pi * 1.5 * t)
+    return envelope * np.sin(2 * np.pi * 440 * t) + 0.1 * rng.normal(size=t.size)
+
+
+def test_stft_power_equals_scipy_stft(tone_mix):
+    _, _, z = signal.stft(tone_mix, window="hann", nperseg=F.FRAME, noverlap=F.FRAME - F.HOP,
+                          boundary=None, padded=False, detrend=False)
+    # scipy scales each frame by 1 / sum(window)
+    reference = (np.abs(z) * signal.get_window("hann", F.FRAME).sum()) ** 2
+    np.testing.assert_allclose(F.stft_power(tone_mix), reference.T, rtol=1e-9,
+                               atol=1e-9 * reference.max())
+
+
+def test_stft_power_of_a_short_signal_has_no_frames():
+    assert F.stft_power(np.ones(F.FRAME - 1)).shape == (0, F.FRAME // 2 + 1)
+
+
+def test_band_matrix_splits_every_bin_in_the_band_exactly_once():
+    weights = F.band_matrix(F.N_BANDS, F.FRAME, F.RATE, F.BAND_EDGES_HZ)
+    width = F.RATE / F.FRAME
+    centres = np.arange(F.FRAME // 2 + 1) * width
+    inside = (centres - width / 2 >= F.BAND_EDGES_HZ[0]) & \
+        (centres + width / 2 <= F.BAND_EDGES_HZ[1])
+    np.testing.assert_allclose(weights[inside].sum(axis=1), 1.0, atol=1e-12)
+    outside = (centres + width / 2 <= F.BAND_EDGES_HZ[0]) | \
+        (centres - width / 2 >= F.BAND_EDGES_HZ[1])
+    assert not weights[outside].any()
+    # each band holds its width in bins; bands are spaced evenly in log frequency
+    edges = np.geomspace(*F.BAND_EDGES_HZ, F.N_BANDS + 1)
+    np.testing.assert_allclose(weights.sum(axis=0), np.diff(edges) / width, rtol=1e-12)
+
+
+def test_onset_envelope_equals_a_difference_of_ndimage_gaussians():
+    log_energy = np.random.default_rng(1).normal(size=(400, F.N_BANDS)).cumsum(axis=0)
+    dog = (ndimage.gaussian_filter1d(log_energy, F.FAST_SIGMA, axis=0, mode="reflect")
+           - ndimage.gaussian_filter1d(log_energy, F.SLOW_SIGMA, axis=0, mode="reflect"))
+    expected = dog - dog.mean(axis=1, keepdims=True)
+    np.testing.assert_allclose(F.onset_envelope(log_energy), expected, atol=1e-10)
+
+
+def test_features_ignore_gain_and_dc(tone_mix):
+    base = F.features(tone_mix, F.RATE)
+    assert base.dtype == np.float32 and base.shape[1] == F.N_BANDS
+    np.testing.assert_allclose(F.features(0.01 * tone_mix + 0.3, F.RATE), base, atol=1e-4)
+
+
+def test_to_rate_is_resample_poly_with_the_exact_ratio(tone_mix):
+    np.testing.assert_allclose(F.to_rate(tone_mix, 22050), signal.resample_poly(tone_mix, 160, 441),
+                               atol=1e-12)
+    np.testing.assert_array_equal(F.to_rate(tone_mix, F.RATE), tone_mix)
