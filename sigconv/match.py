@@ -410,13 +410,19 @@ def lag(x, y, max_lag=None, *, method="ncc"):
     lags = lags[(lags <= b.size - 1) & (lags >= -(a.size - 1))]
     values = c[lags % size]
     best = int(np.argmax(values))
-    shift = 0.0
-    if 0 < best < values.size - 1:
-        left, mid, right = values[best - 1], values[best], values[best + 1]
+    return float(lags[best] + _parabolic_offset(values, best))
+
+
+def _parabolic_offset(values, k):
+    """Where between samples the peak at ``k`` lies: the vertex of the parabola
+    through ``values[k - 1:k + 2]``, relative to ``k`` (0 at an edge or where
+    the three points do not curve down)."""
+    if 0 < k < values.size - 1:
+        left, mid, right = values[k - 1], values[k], values[k + 1]
         curvature = left - 2 * mid + right
         if curvature < 0:
-            shift = 0.5 * (left - right) / curvature
-    return float(lags[best] + shift)
+            return 0.5 * (left - right) / curvature
+    return 0.0
 
 
 def _signal(x, name):

@@ -111,6 +111,13 @@ class TestBadInput:
         with pytest.raises(error, match=pattern):
             library.identify(snippet, SR)
 
+    @pytest.mark.parametrize("sr", [0, -8000, np.nan])
+    def test_bad_rate(self, library, songs, sr):
+        with pytest.raises(ValueError, match="sr must be"):
+            library.identify(songs[0][:5 * SR], sr)
+        with pytest.raises(ValueError, match="sr must be"):
+            SongLibrary().add(songs[0], sr=sr)
+
     def test_samples_without_a_rate(self):
         with pytest.raises(ValueError, match="sr is required"):
             SongLibrary().add(np.ones(SR))

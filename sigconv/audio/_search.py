@@ -57,8 +57,12 @@ def correlate_bands(library, queries):
     return outs
 
 
-def window_norms(library, length):
-    """sqrt of ``sum over library[t:t + length]`` of the squared features, per start."""
+def cumulative_energy(library):
+    """``[0, e_0, e_0 + e_1, ...]`` of the frames' squared norms ``e_t`` (float64)."""
     energy = np.einsum("tb,tb->t", library, library, dtype=np.float64)
-    total = np.concatenate([[0.0], np.cumsum(energy)])
-    return np.sqrt(np.clip(total[length:] - total[:-length], 0.0, None))
+    return np.concatenate([[0.0], np.cumsum(energy)])
+
+
+def window_norms(cumulative, length):
+    """Norm of every ``length``-frame window, from :func:`cumulative_energy`."""
+    return np.sqrt(np.clip(cumulative[length:] - cumulative[:-length], 0.0, None))

@@ -15,18 +15,17 @@ import functools
 import io
 import math
 import numbers
-from fractions import Fraction
 
 import numpy as np
 from scipy import signal
 
 from .. import _validate as V
+from .io import resample_factors
 
 TELEPHONE_RATE = 8000
 TELEPHONE_BAND = (300.0, 3400.0)
 TELEPHONE_ORDER = 6             # Butterworth band-pass, applied forwards and backwards
 MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
-_MAX_DENOMINATOR = 1000         # rational resampling ratios: error below 1e-6
 _MP3_SEARCH = 4096              # samples of encoder delay searched for
 
 
@@ -53,12 +52,6 @@ def _generator(rng):
         return np.random.default_rng(rng)
     raise TypeError(f"rng must be None, an integer seed or a numpy.random.Generator; "
                     f"got {type(rng).__name__}")
-
-
-def _ratio(value):
-    """``value`` as a fraction (up, down) with ``down`` at most 1000."""
-    fraction = Fraction(value).limit_denominator(_MAX_DENOMINATOR)
-    return fraction.numerator, fraction.denominator
 
 
 def _power(x):
@@ -245,7 +238,7 @@ def telephone(x, sr, *, rng=None):
     sos = signal.butter(TELEPHONE_ORDER, TELEPHONE_BAND, btype="bandpass", fs=sr, output="sos")
     padlen = min(3 * (2 * len(sos) + 1), x.size - 1)
     y = signal.sosfiltfilt(sos, x, padlen=padlen)
-    up, down = _ratio(TELEPHONE_RATE / sr)
+    up, down = resample_factors(sr, TELEPHONE_RATE)
     return signal.resample_poly(y, up, down).astype(dtype), TELEPHONE_RATE
 
 
@@ -493,7 +486,7 @@ def clock(x, sr, *, error=0.001, rng=None):
     x, dtype, sr = _audio(x, sr)
     error = V.check_real(error, "error", -0.1, 0.1, closed="both")
     _generator(rng)
-    up, down = _ratio(1 + error)
+    up, down = resample_factors(1, 1 + error)
     return signal.resample_poly(x, up, down).astype(dtype), sr
 
 
@@ -526,7 +519,7 @@ def speed(x, sr, *, factor=1.02, rng=None):
     x, dtype, sr = _audio(x, sr)
     factor = V.check_real(factor, "factor", 0.5, 2, closed="both")
     _generator(rng)
-    up, down = _ratio(1 / factor)
+    up, down = resample_factors(1, 1 / factor)
     return signal.resample_poly(x, up, down).astype(dtype), sr
 
 

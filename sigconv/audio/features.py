@@ -18,7 +18,6 @@ nothing the features use:
 from __future__ import annotations
 
 import functools
-from fractions import Fraction
 
 import numpy as np
 
@@ -36,15 +35,16 @@ FRAME_RATE = RATE / HOP
 
 
 def to_rate(samples, sr, rate=RATE):
-    """``samples`` at ``rate`` Hz (``scipy.signal.resample_poly``, rational ratio)."""
+    """``samples`` at ``rate`` Hz (``scipy.signal.resample_poly`` by
+    :func:`sigconv.audio.io.resample_factors`)."""
     from scipy.signal import resample_poly
+
+    from .io import resample_factors
 
     samples = np.asarray(samples, dtype=np.float64)
     if sr == rate:
         return samples
-    ratio = Fraction(int(rate), int(sr)) if float(sr).is_integer() else \
-        Fraction(rate / sr).limit_denominator(1000)
-    return resample_poly(samples, ratio.numerator, ratio.denominator)
+    return resample_poly(samples, *resample_factors(sr, rate))
 
 
 def stft_power(x, frame=FRAME, hop=HOP):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import _validate as V
 from . import _search
 from . import features as F
 
@@ -84,6 +85,7 @@ class SongLibrary:
         self._parts = []                         # features per song, float16
         self._features = np.zeros((0, 0), dtype=np.float16)
         self._starts = np.zeros(1, dtype=np.int64)
+        self._search_index = None
 
     # ------------------------------------------------------------ building
     @classmethod
@@ -111,6 +113,7 @@ class SongLibrary:
             if sr is None:
                 raise ValueError("sr is required when a song is given as samples")
             samples = _samples(source, "source")
+            sr = V.check_real(sr, "sr", 0, np.inf)
             song = f"song{len(self._songs)}" if song is None else song
         song = str(song)
         if song in self._songs:
@@ -133,17 +136,24 @@ class SongLibrary:
         return len(self._songs)
 
     def _index(self):
+        """The features of all songs end to end (float32, computed in), the
+        songs' first frames, and the cumulative squared norm of the frames
+        (for the window norms of every query); built once after each add."""
         if self._features is None:
             self._features = np.concatenate(self._parts) if self._parts else \
                 np.zeros((0, 0), dtype=np.float16)
             self._starts = np.concatenate([[0], np.cumsum([p.shape[0] for p in self._parts])])
-        return self._features.astype(np.float32), self._starts
+            self._search_index = None
+        if self._search_index is None:
+            library = self._features.astype(np.float32)
+            self._search_index = (library, self._starts, _search.cumulative_energy(library))
+        return self._search_index
 
     # ------------------------------------------------------------ persistence
     def save(self, path):
         """Write the library to ``path`` (``.npz``), atomically: a temporary
         file in the same folder renamed over ``path`` when complete."""
-        _, starts = self._index()
+        _, starts, _ = self._index()
         meta = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION,
                 "rate": F.RATE, "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
         path = Path(path)
@@ -197,11 +207,12 @@ class SongLibrary:
         if not self._songs:
             raise ValueError("the library is empty: add songs first")
         samples = _samples(snippet, "snippet")
+        sr = V.check_real(sr, "sr", 0, np.inf)
         if np.ptp(samples) == 0:
             raise ValueError("snippet is silent (all samples equal)")
         x = F.to_rate(samples, sr)
         x = x - x.mean()
-        library, starts = self._index()
+        library, starts, energy = self._index()
         queries = [_query(x, speed) for speed in SPEEDS]
         if any(q.shape[0] < 8 for q in queries):
             raise ValueError(f"snippet is too short: {samples.size / sr:.2f} s; at least "
@@ -212,22 +223,23 @@ class SongLibrary:
         best = None
         song_best = np.full(len(self._songs), -np.inf)
         for speed, q, dot in zip(SPEEDS, queries, dots):
-            scores = _scores(dot, q, library, starts)
+            scores = _scores(dot, q, energy, starts)
             if not np.isfinite(scores).any():
                 continue
             song_best = np.fmax(song_best, _per_song_max(scores, starts))
             t = int(np.nanargmax(scores))
             if best is None or scores[t] > best[0]:
-                best = (float(scores[t]), t, speed, scores, q.shape[0])
+                best = (float(scores[t]), t, speed, scores, q)
         if best is None:
             raise ValueError("snippet is longer than every song in the library")
-        score, t, speed, scores, length = best
+        score, t, speed, scores, query = best
+        length = query.shape[0]
         song = int(np.searchsorted(starts, t, side="right") - 1)
         ratio = score / _runner_up(scores, song_best, song, t, length, starts)
         confidence = _confidence(ratio)
         if not ratio >= RATIO_THRESHOLD:
             return Match(None, float("nan"), score, confidence, speed)
-        offset = _refine(x, speed, library, t, length) - starts[song] * F.HOP / F.RATE
+        offset = _refine(x, speed, query, library, t) - starts[song] * F.HOP / F.RATE
         return Match(self._songs[song], float(offset), score, confidence, float(speed))
 
     def identify_many(self, snippets, sr):
@@ -242,10 +254,10 @@ def _query(x, speed):
     return envelope[EDGE:envelope.shape[0] - EDGE]
 
 
-def _scores(dots, query, library, starts):
+def _scores(dots, query, energy, starts):
     """Normalised correlation per start; NaN where the window leaves its song."""
     L = query.shape[0]
-    norms = _search.window_norms(library, L) * np.sqrt(np.sum(query.astype(np.float64) ** 2))
+    norms = _search.window_norms(energy, L) * np.sqrt(np.sum(query.astype(np.float64) ** 2))
     scores = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
     t = np.arange(scores.size)
     song_end = starts[np.searchsorted(starts, t, side="right")]
@@ -253,33 +265,31 @@ def _scores(dots, query, library, starts):
     return scores
 
 
-def _refine(x, speed, library, t, length):
+def _refine(x, speed, query, library, t):
     """The snippet's start in the library, in seconds, to a few milliseconds.
 
-    The envelope is recomputed from the snippet shifted by each quarter of a
-    hop; the best (shift, start) near ``t`` and the parabola through its
-    neighbours place the start between the frames.
+    The envelope (``query``, unshifted) is recomputed from the snippet shifted
+    by each quarter of a hop; the best (shift, start) near ``t`` and the
+    parabola through its neighbours place the start between the frames.
     """
+    from ..match import _parabolic_offset
+
     best = None
     for shift in range(0, F.HOP, F.HOP // 4):
-        q = _query(x[shift:], speed)[:length]
-        lo, hi = max(t - 2, 0), min(t + 3, library.shape[0] - q.shape[0] + 1)
-        window = np.lib.stride_tricks.sliding_window_view(library[:hi + q.shape[0] - 1], q.shape[0],
-                                                          axis=0)[lo:hi]   # (k, B, L)
+        q = query if shift == 0 else _query(x[shift:], speed)[:query.shape[0]]
+        length = q.shape[0]          # a shifted snippet may hold a frame less
+        lo, hi = max(t - 2, 0), min(t + 3, library.shape[0] - length + 1)
+        window = np.lib.stride_tricks.sliding_window_view(
+            library[:hi + length - 1], length, axis=0)[lo:hi]      # (k, B, L)
         dots = np.einsum("kbl,lb->k", window, q, dtype=np.float64)
         norms = np.sqrt(np.einsum("kbl,kbl->k", window, window, dtype=np.float64)
                         * np.sum(q.astype(np.float64) ** 2))
         values = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
         k = int(np.argmax(values))
         if best is None or values[k] > best[0]:
-            vertex = float(k)
-            if 0 < k < values.size - 1:
-                left, mid, right = values[k - 1], values[k], values[k + 1]
-                curvature = left - 2 * mid + right
-                if curvature < 0:
-                    vertex += 0.5 * (left - right) / curvature
-            best = (values[k], (lo + vertex - EDGE) * F.HOP - shift)
-    # samples at the snippet's (stretched) rate, which is the library's time
+            frames = lo + k + _parabolic_offset(values, k) - EDGE
+            # the shift was taken before stretching back by the speed
+            best = (values[k], frames * F.HOP - shift * speed)
     return best[1] / F.RATE
 
 
