@@ -11,8 +11,11 @@ stderr with a non-zero exit status; ``--debug`` shows the full traceback.
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,6 +163,209 @@ def _run_demo(args):
     return EXIT_OK
 
 
+# -------------------------------------------------------------------- index, match
+
+INDEX_EPILOG = """\
+example:
+  sigconv index music/ -o library.sigconv              # every audio file in music/
+  sigconv index music/ extra/song.flac -o library.sigconv --progress
+
+Each song is named by its file name without the extension (music/Hey Jude.mp3
+is "Hey Jude"), so two files with the same name in different folders are
+refused.  Audio files are those ending in .wav, .flac, .ogg, .mp3, .aiff
+and the like; files other than WAV need soundfile (pip install
+"sigconv[audio]").  The library is one file, written atomically; identify
+snippets against it with 'sigconv match'.
+"""
+
+MATCH_EPILOG = """\
+example:
+  sigconv match recording.wav --library library.sigconv
+  sigconv match clips/*.wav --library library.sigconv --json > matches.json
+
+One line per snippet, such as
+  recording.wav: Hey Jude at 01:15.250 (score 0.812, confidence 0.99)
+giving where in the song the snippet starts (minutes:seconds), the
+normalised correlation of the two (score, in [-1, 1]) and how sure the
+identifier is (confidence, in [0, 1]); a snippet played faster or slower
+than the song adds its speed (", speed 1.02": 2% fast).  A snippet of no
+song in the library gives "no match".  Longer snippets are identified more
+reliably (the identifier is evaluated on 5 s ones).  --json prints a list of objects with the fields
+snippet, song, offset_s, offset, score, confidence and speed (null for no
+match), or snippet and error.  A snippet that cannot be read is reported and
+skipped; the exit status is then 1.
+"""
+
+
+def format_offset(seconds):
+    """``seconds`` as ``mm:ss.sss``, rounded to the millisecond.
+
+    Minutes keep counting past the hour (``75:00.000``); a negative offset
+    (the snippet starts a hair before the song) keeps its sign.
+
+    >>> format_offset(75.25)
+    '01:15.250'
+    >>> format_offset(59.9996)
+    '01:00.000'
+    """
+    if not math.isfinite(seconds):
+        raise ValueError(f"offset must be a finite number of seconds; got {seconds!r}")
+    # Round the total once, so 59.9996 s carries into the minutes (not "00:60.000").
+    millis = round(seconds * 1000)
+    sign = "-" if millis < 0 else ""
+    minutes, millis = divmod(abs(millis), 60_000)
+    return f"{sign}{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"
+
+
+def _describe(exc, *, filename=True):
+    """The message of ``exc`` without Python's '[Errno 2]' prefix; ``filename``
+    False leaves out the file of an OSError (the caller names it already)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if filename and exc.filename else exc.strerror
+    return str(exc)
+
+
+def _add_index_arguments(parser):
+    parser.add_argument(
+        "sources",
+        metavar="LIBRARY_DIR_OR_FILE",
+        nargs="+",
+        type=Path,
+        help="folders (their audio files, not subfolders) and audio files to index",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="LIBRARY",
+        type=Path,
+        required=True,
+        help="the library file to write (replaced if it exists), e.g. library.sigconv",
+    )
+    parser.add_argument(
+        "--progress", action="store_true", help="show a progress bar on stderr (needs tqdm)"
+    )
+
+
+def _run_index(args):
+    output = args.output
+    if output.is_dir():
+        raise CommandError(f"-o must be a file name; {str(output)!r} is a directory")
+    if not output.parent.is_dir():
+        raise CommandError(f"cannot write {str(output)!r}: no such directory "
+                           f"{str(output.parent)!r}")
+    # Checked up front: the library would otherwise fail on a typo only after
+    # indexing every song before it.
+    for source in args.sources:
+        if not source.exists():
+            raise CommandError(f"no such file or directory: {str(source)!r}")
+
+    from sigconv.audio import SongLibrary, features
+    from sigconv.audio.library import AUDIO_SUFFIXES
+
+    started = time.perf_counter()
+    try:
+        library = SongLibrary.build(args.sources, progress=args.progress)
+    except (OSError, ValueError, ImportError) as exc:
+        message = _describe(exc)
+        if message.startswith("no audio files"):
+            message += f" (audio files end in {', '.join(AUDIO_SUFFIXES)})"
+        raise CommandError(message) from None
+    try:
+        library.save(output)
+    except OSError as exc:
+        raise CommandError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
+    elapsed = time.perf_counter() - started
+
+    frames = library._index()[0].shape[0]
+    minutes = frames * features.HOP / features.RATE / 60
+    songs = f"{len(library)} song" + ("" if len(library) == 1 else "s")
+    print(f"indexed {songs} ({minutes:.1f} min of music) in {elapsed:.1f} s; "
+          f"wrote {output.resolve()}")
+    return EXIT_OK
+
+
+def _add_match_arguments(parser):
+    parser.add_argument(
+        "snippets", metavar="SNIPPET", nargs="+", type=Path, help="audio files to identify"
+    )
+    parser.add_argument(
+        "--library",
+        metavar="LIBRARY",
+        type=Path,
+        required=True,
+        help="a library written by 'sigconv index'",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print a JSON list, one object per snippet"
+    )
+
+
+def _match_record(snippet, match):
+    """One snippet's answer as a JSON-ready dict (None, not NaN, for no match)."""
+    found = match.song is not None
+    return {
+        "snippet": snippet,
+        "song": match.song,
+        "offset_s": float(match.offset_s) if found else None,
+        "offset": format_offset(match.offset_s) if found else None,
+        "score": float(match.score),
+        "confidence": float(match.confidence),
+        # The speed of the best-scoring candidate means nothing without a match.
+        "speed": float(match.speed) if found else None,
+    }
+
+
+def _match_line(record):
+    stats = f"score {record['score']:.3f}, confidence {record['confidence']:.2f}"
+    if record["song"] is None:
+        return f"{record['snippet']}: no match ({stats})"
+    if record["speed"] != 1.0:
+        stats += f", speed {record['speed']:.2f}"
+    return f"{record['snippet']}: {record['song']} at {record['offset']} ({stats})"
+
+
+def _run_match(args):
+    import zipfile
+
+    from sigconv.audio import SongLibrary, load
+
+    path = args.library
+    if path.is_dir():
+        raise CommandError(f"--library must be a file; {str(path)!r} is a directory")
+    # A library is an .npz (zip) file.  Checked here because numpy reads any
+    # other file as a pickle and refuses with advice to load it unsafely.
+    if path.is_file() and not zipfile.is_zipfile(path):
+        raise CommandError(f"{path} is not a sigconv song library "
+                           f"(write one with 'sigconv index')")
+    try:
+        library = SongLibrary.load(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+
+    records = []
+    failed = False
+    for path in args.snippets:
+        snippet = str(path)
+        try:
+            # The file's own rate: identify resamples to the rate it works at.
+            samples, sr = load(path, sr=None)
+            record = _match_record(snippet, library.identify(samples, sr))
+        except (OSError, ValueError, ImportError) as exc:
+            failed = True
+            record = {"snippet": snippet, "error": _describe(exc, filename=False)}
+        records.append(record)
+        if args.json:
+            continue
+        if "error" in record:
+            sys.stdout.flush()  # keep the lines in order when both go to a terminal
+            print(f"{PROG} match: error: {snippet}: {record['error']}", file=sys.stderr)
+        else:
+            print(_match_line(record), flush=True)
+    if args.json:
+        print(json.dumps(records, indent=2, allow_nan=False))
+    return EXIT_ERROR if failed else EXIT_OK
+
+
 # ----------------------------------------------------------------------- commands
 
 
@@ -180,11 +386,27 @@ COMMANDS = (
         run=_run_demo,
         epilog=DEMO_EPILOG,
     ),
+    Command(
+        name="index",
+        help="index audio files into a song library for 'sigconv match'",
+        add_arguments=_add_index_arguments,
+        run=_run_index,
+        epilog=INDEX_EPILOG,
+    ),
+    Command(
+        name="match",
+        help="identify audio snippets: which song of a library, and where in it",
+        add_arguments=_add_match_arguments,
+        run=_run_match,
+        epilog=MATCH_EPILOG,
+    ),
 )
 
 MAIN_EPILOG = """\
 example:
   sigconv demo --out figures
+  sigconv index music/ -o library.sigconv
+  sigconv match recording.wav --library library.sigconv
 
 Run 'sigconv COMMAND --help' for a command's options.
 """

@@ -1,9 +1,21 @@
-"""End-to-end tests of the command line, run as ``python -m sigconv`` in a subprocess."""
+"""End-to-end tests of the command line: ``demo`` and the help run as ``python -m
+sigconv`` in a subprocess; ``index`` and ``match`` through :func:`sigconv.cli.main`
+in this process (their work is the song library's, imported once)."""
+import contextlib
 import importlib.util
+import io
+import json
+import math
+import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+from scipy.signal import resample_poly
+
+from sigconv import cli
+from sigconv.audio import SongLibrary, distort, save, synth
 
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
@@ -74,9 +86,253 @@ def test_out_that_is_a_file_is_one_clear_line(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("args", [("--help",), ("demo", "--help")])
-def test_help_shows_an_example(args):
+@pytest.mark.parametrize("args, example", [
+    (("--help",), "sigconv demo"),
+    (("--help",), "sigconv match"),
+    (("demo", "--help"), "sigconv demo"),
+    (("index", "--help"), "sigconv index music/ -o library.sigconv"),
+    (("match", "--help"), "sigconv match recording.wav --library library.sigconv"),
+])
+def test_help_shows_an_example(args, example):
     result = run_sigconv(*args)
     assert result.returncode == 0
     assert "example:" in result.stdout
-    assert "sigconv demo" in result.stdout
+    assert example in result.stdout
+
+
+# ------------------------------------------------------------------ index and match
+
+SR = 8000
+SONGS = ("alpha", "bravo", "charlie")       # file stems, so the songs' names
+MATCH_LINE = re.compile(r"(?P<snippet>.+): (?P<song>\S+) at (?P<offset>-?\d\d+:\d\d\.\d{3}) "
+                        r"\(score (?P<score>[\d.-]+), confidence (?P<confidence>[\d.]+)"
+                        r"(, speed (?P<speed>[\d.]+))?\)")
+NO_MATCH_LINE = re.compile(r"(?P<snippet>.+): no match \(score [\d.-]+, confidence [\d.]+\)")
+
+
+def seconds(offset):
+    """The inverse of cli.format_offset."""
+    minutes, secs = offset.lstrip("-").split(":")
+    return (-1 if offset.startswith("-") else 1) * (60 * int(minutes) + float(secs))
+
+
+@pytest.fixture(scope="module")
+def songs(tmp_path_factory):
+    """Three indexed songs and snippets, built once: (folder, summary line, status)."""
+    root = tmp_path_factory.mktemp("songs")
+    music = root / "music"
+    music.mkdir()
+    pieces = synth.songs(3, duration=20.0, sr=SR, seed=1)
+    for name, samples in zip(SONGS, pieces):
+        save(music / f"{name}.wav", samples, SR)
+
+    bravo = pieces[1][7 * SR:12 * SR]
+    save(root / "bravo_at_7s.wav", bravo, SR)
+    save(root / "bravo_fast.wav", distort.speed(bravo, SR, factor=1.02)[0], SR)
+    # 22 kHz, not the identifier's 8 kHz: match reads snippets at their own rate.
+    save(root / "charlie_at_4s.wav", resample_poly(pieces[2][4 * SR:9 * SR], 11, 4), 22000)
+    # Seed 4 is no song of the library; this cut of it scores far below the
+    # threshold (confidence 0.04; a cut of seed 8 at 3 s does match 'charlie').
+    save(root / "unknown.wav", synth.song(4, duration=20.0, sr=SR)[3 * SR:8 * SR], SR)
+    save(root / "silent.wav", np.zeros(5 * SR), SR)
+    save(root / "short.wav", pieces[0][:SR // 4], SR)
+    (root / "text.wav").write_text("not audio\n")
+    (root / "empty.wav").write_bytes(b"")
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = cli.main(["index", str(music), "-o", str(root / "library.sigconv")])
+    return root, out.getvalue(), status
+
+
+def match(capsys, root, *snippets, json_output=False):
+    """Run 'sigconv match' on snippets of ``root``: (status, stdout, stderr lines)."""
+    args = ["match", *(str(root / s) for s in snippets), "--library",
+            str(root / "library.sigconv")]
+    status = cli.main(args + ["--json"] if json_output else args)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err.splitlines()
+
+
+def test_index_writes_library_and_summary(songs):
+    root, summary, status = songs
+    assert status == cli.EXIT_OK
+    assert (root / "library.sigconv").is_file()
+    # 3 songs of 20 s, less the last part-frame of each: 59.856 s.
+    assert re.fullmatch(r"indexed 3 songs \(1\.0 min of music\) in \d+\.\d s; wrote (.+)\n",
+                        summary)
+    assert summary.rstrip().endswith(str((root / "library.sigconv").resolve()))
+    assert SongLibrary.load(root / "library.sigconv").songs == list(SONGS)
+
+
+def test_match_finds_song_and_offset(songs, capsys):
+    root, _, _ = songs
+    status, out, err = match(capsys, root, "bravo_at_7s.wav", "charlie_at_4s.wav")
+    assert status == cli.EXIT_OK and err == []
+    lines = out.splitlines()
+    assert len(lines) == 2
+    for line, snippet, song, start in zip(lines, ["bravo_at_7s.wav", "charlie_at_4s.wav"],
+                                          ["bravo", "charlie"], [7.0, 4.0]):
+        found = MATCH_LINE.fullmatch(line)
+        assert found, line
+        assert found["snippet"] == str(root / snippet) and found["song"] == song
+        assert abs(seconds(found["offset"]) - start) < 0.05
+        assert float(found["confidence"]) > 0.9
+        assert found["speed"] is None                   # shown only when not 1.0
+
+
+def test_match_shows_speed_of_a_fast_snippet(songs, capsys):
+    root, _, _ = songs
+    status, out, _ = match(capsys, root, "bravo_fast.wav")
+    assert status == cli.EXIT_OK
+    found = MATCH_LINE.fullmatch(out.strip())
+    assert found, out
+    assert found["song"] == "bravo" and found["speed"] == "1.02"
+    assert abs(seconds(found["offset"]) - 7.0) < 0.05
+
+
+def test_match_song_not_in_library(songs, capsys):
+    root, _, _ = songs
+    status, out, err = match(capsys, root, "unknown.wav")
+    assert status == cli.EXIT_OK and err == []
+    found = NO_MATCH_LINE.fullmatch(out.strip())
+    assert found, out
+    assert found["snippet"] == str(root / "unknown.wav")
+
+
+def reject_nan(constant):
+    raise AssertionError(f"{constant} in JSON output")
+
+
+def test_match_json(songs, capsys):
+    root, _, _ = songs
+    status, out, err = match(capsys, root, "bravo_at_7s.wav", "unknown.wav", json_output=True)
+    assert status == cli.EXIT_OK and err == []
+    found, unknown = json.loads(out, parse_constant=reject_nan)
+    keys = {"snippet", "song", "offset_s", "offset", "score", "confidence", "speed"}
+    assert set(found) == keys and set(unknown) == keys
+    assert found["snippet"] == str(root / "bravo_at_7s.wav") and found["song"] == "bravo"
+    assert abs(found["offset_s"] - 7.0) < 0.05
+    assert found["offset"] == cli.format_offset(found["offset_s"])
+    assert found["offset"].startswith("00:07.0") or found["offset"].startswith("00:06.9")
+    assert found["speed"] == 1.0 and 0.9 < found["confidence"] <= 1
+    assert -1 <= found["score"] <= 1
+    assert unknown["snippet"] == str(root / "unknown.wav")
+    assert unknown["song"] is unknown["offset_s"] is unknown["offset"] is unknown["speed"] is None
+    assert isinstance(unknown["score"], float) and 0 <= unknown["confidence"] < 0.5
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ("text.wav", "not a WAV file|format not recognised"),
+    ("empty.wav", "empty"),
+    ("missing.wav", "no such audio file"),
+    ("silent.wav", "silent"),
+    ("short.wav", "too short"),
+])
+def test_unreadable_snippet_is_reported_and_others_matched(songs, capsys, bad, reason):
+    root, _, _ = songs
+    status, out, err = match(capsys, root, "bravo_at_7s.wav", bad, "unknown.wav")
+    assert status == cli.EXIT_ERROR
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert MATCH_LINE.fullmatch(lines[0])["song"] == "bravo"
+    assert NO_MATCH_LINE.fullmatch(lines[1])
+    assert len(err) == 1, err
+    prefix = f"sigconv match: error: {root / bad}: "
+    assert err[0].startswith(prefix) and re.search(reason, err[0]), err[0]
+
+
+def test_unreadable_snippet_in_json(songs, capsys):
+    root, _, _ = songs
+    status, out, err = match(capsys, root, "text.wav", "bravo_at_7s.wav", json_output=True)
+    assert status == cli.EXIT_ERROR and err == []
+    failed, found = json.loads(out, parse_constant=reject_nan)
+    assert set(failed) == {"snippet", "error"} and failed["snippet"] == str(root / "text.wav")
+    assert "text.wav" in failed["error"]
+    assert found["song"] == "bravo"
+
+
+def one_error_line(capsys, args):
+    status = cli.main(args)
+    captured = capsys.readouterr()
+    assert status == cli.EXIT_ERROR
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    return lines[0]
+
+
+def test_corrupted_library_is_one_line(songs, capsys, tmp_path):
+    root, _, _ = songs
+    bad = tmp_path / "random.sigconv"
+    bad.write_bytes(np.random.default_rng(0).bytes(4096))
+    line = one_error_line(capsys, ["match", str(root / "bravo_at_7s.wav"),
+                                   "--library", str(bad)])
+    assert line == (f"sigconv match: error: {bad} is not a sigconv song library "
+                    f"(write one with 'sigconv index')")
+
+
+def test_truncated_library_is_one_line(songs, capsys, tmp_path):
+    root, _, _ = songs
+    truncated = tmp_path / "truncated.sigconv"
+    truncated.write_bytes((root / "library.sigconv").read_bytes()[:1000])
+    line = one_error_line(capsys, ["match", str(root / "bravo_at_7s.wav"),
+                                   "--library", str(truncated)])
+    assert line.startswith(f"sigconv match: error: {truncated} is not a")
+
+
+def test_other_npz_as_library_is_one_line(songs, capsys, tmp_path):
+    root, _, _ = songs
+    other = tmp_path / "other.npz"
+    np.savez(other, x=np.arange(3))
+    line = one_error_line(capsys, ["match", str(root / "bravo_at_7s.wav"),
+                                   "--library", str(other)])
+    assert line.startswith(f"sigconv match: error: {other} is not a readable sigconv song")
+
+
+def test_missing_library_is_one_line(songs, capsys, tmp_path):
+    root, _, _ = songs
+    line = one_error_line(capsys, ["match", str(root / "bravo_at_7s.wav"),
+                                   "--library", str(tmp_path / "nowhere.sigconv")])
+    assert line == f"sigconv match: error: no song library at {tmp_path / 'nowhere.sigconv'}"
+
+
+def test_index_empty_folder_is_one_line(capsys, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("no audio here")
+    line = one_error_line(capsys, ["index", str(empty), "-o", str(tmp_path / "lib.sigconv")])
+    assert line.startswith("sigconv index: error: no audio files in")
+    assert str(empty) in line and ".wav" in line
+    assert not (tmp_path / "lib.sigconv").exists()
+
+
+def test_index_output_that_is_a_directory_is_one_line(songs, capsys, tmp_path):
+    root, _, _ = songs
+    line = one_error_line(capsys, ["index", str(root / "music"), "-o", str(tmp_path)])
+    assert line == f"sigconv index: error: -o must be a file name; {str(tmp_path)!r} is a directory"
+
+
+def test_index_missing_source_is_one_line(capsys, tmp_path):
+    missing = tmp_path / "nowhere"
+    line = one_error_line(capsys, ["index", str(missing), "-o", str(tmp_path / "lib.sigconv")])
+    assert line == f"sigconv index: error: no such file or directory: {str(missing)!r}"
+
+
+@pytest.mark.parametrize("value, text", [
+    (0.0, "00:00.000"),
+    (0.0004, "00:00.000"),
+    (59.9996, "01:00.000"),             # rounds into the next minute, not to 00:60.000
+    (75.25, "01:15.250"),
+    (3600.0, "60:00.000"),
+    (4500.0, "75:00.000"),
+    (3725.5, "62:05.500"),
+    (-1.5, "-00:01.500"),               # a snippet that starts before the song
+])
+def test_format_offset(value, text):
+    assert cli.format_offset(value) == text
+
+
+def test_format_offset_rejects_nan():
+    with pytest.raises(ValueError, match="finite"):
+        cli.format_offset(math.nan)
