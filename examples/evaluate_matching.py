@@ -61,12 +61,17 @@ from sigconv.audio import Match, SongLibrary
 from sigconv.audio import library as library_module
 
 OFFSET_TOLERANCE_S = 0.1
+# Two passages of a song are the same (a loop, a repeated chorus) when their
+# clean envelopes correlate at least this much: no recording can tell them
+# apart, so an answer at either is counted apart as "a repeat".
+REPEAT_SIMILARITY = 0.98
 FALSE_POSITIVE_TARGET = 0.01
 MEMBER, HELD_OUT = "member", "held-out"
 BYTES_PER_FEATURE = 2            # the stored index is float16
 CALIBRATION_THRESHOLDS = (1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 CSV_COLUMNS = ("distortion", "length_s", "set", "true_song", "true_offset_s", "song",
                "offset_s", "score", "confidence", "speed", "seconds", "ratio", "right",
+               "repeat",
                "error")
 
 
@@ -91,11 +96,16 @@ class Result:
     seconds: float = math.nan
     ratio: float | None = None
     best_right: bool | None = None
+    repeat: bool = False             # right song, offset at a repeat of the passage
     error: str | None = None
 
     @property
     def right(self):
         return self.group == MEMBER and _is_right(self.song, self.offset_s, self)
+
+    @property
+    def right_or_repeat(self):
+        return self.right or (self.group == MEMBER and self.repeat)
 
     @property
     def false_positive(self):
@@ -104,6 +114,27 @@ class Result:
 
 def _is_right(song, offset_s, result):
     return song == result.true_song and abs(offset_s - result.true_offset_s) <= OFFSET_TOLERANCE_S
+
+
+def same_passage(samples, sr, a_s, b_s, length_s):
+    """Whether the song ``samples`` holds the same ``length_s`` seconds at
+    ``a_s`` and at ``b_s``: their clean envelopes (two frames of slack)
+    correlate at least ``REPEAT_SIMILARITY``."""
+    from sigconv.audio import features
+
+    n = int(length_s * sr)
+    a, b = int(a_s * sr), int(b_s * sr)
+    if min(a, b) < 0 or max(a, b) + n > samples.size:
+        return False
+    x = features.features(samples[a:a + n], sr)
+    y = features.features(samples[max(b - 2 * features.HOP * sr // features.RATE, 0):b + n], sr)
+    best = -1.0
+    for shift in range(y.shape[0] - x.shape[0] + 1):
+        w = y[shift:shift + x.shape[0]]
+        denominator = np.sqrt(np.sum(w * w) * np.sum(x * x))
+        if denominator > 0:
+            best = max(best, float(np.sum(w * x) / denominator))
+    return best >= REPEAT_SIMILARITY
 
 
 # ------------------------------------------------------------------ songs and library
@@ -206,6 +237,9 @@ def run_query(library, samples, sr, rng, result, dump_ratios):
         return result
     result.song, result.offset_s, result.score = match.song, match.offset_s, match.score
     result.confidence, result.speed, result.seconds = match.confidence, match.speed, seconds
+    if result.group == MEMBER and result.song == result.true_song and not result.right:
+        result.repeat = same_passage(samples, sr, result.true_offset_s, result.offset_s,
+                                     result.length_s)
     return result
 
 
@@ -255,8 +289,9 @@ def _rate(results, count):
     return f"{sum(count(r) for r in results) / len(results):.1%}" if results else "-"
 
 
-def accuracy_table(results, distortions, lengths):
+def accuracy_table(results, distortions, lengths, right=None):
     """Markdown: right/total per distortion and length, false positives per distortion."""
+    right = right or _right
     head = ["distortion", *(f"{length:g} s" for length in lengths), "all",
             "false positives", "FP rate"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -264,9 +299,9 @@ def accuracy_table(results, distortions, lengths):
         rows = [r for r in results if distortion in ("all", r.distortion)]
         members = [r for r in rows if r.group == MEMBER]
         held = [r for r in rows if r.group == HELD_OUT]
-        cells = [_fraction([r for r in members if r.length_s == length], _right)
+        cells = [_fraction([r for r in members if r.length_s == length], right)
                  for length in lengths]
-        cells += [_fraction(members, _right), _fraction(held, _false_positive),
+        cells += [_fraction(members, right), _fraction(held, _false_positive),
                   _rate(held, _false_positive)]
         name = f"**{distortion}**" if distortion == "all" else distortion
         lines.append("| " + " | ".join([name, *cells]) + " |")
@@ -275,6 +310,10 @@ def accuracy_table(results, distortions, lengths):
 
 def _right(result):
     return result.right
+
+
+def _right_or_repeat(result):
+    return result.right_or_repeat
 
 
 def _false_positive(result):
@@ -308,12 +347,12 @@ def wrong_answers_section(results):
     if not wrong:
         return ["None."]
     lines = [("| distortion | length | set | true song @ offset | answer @ offset | score "
-             "| confidence |"), "|---|---|---|---|---|---|---|"]
+             "| confidence | repeat |"), "|---|---|---|---|---|---|---|---|"]
     for r in wrong:
         answer = "no match" if r.song is None else f"{r.song} @ {r.offset_s:.2f} s"
         lines.append(f"| {r.distortion} | {r.length_s:g} s | {r.group} | "
                      f"{r.true_song} @ {r.true_offset_s:.2f} s | {answer} | {r.score:.3f} | "
-                     f"{r.confidence:.3f} |")
+                     f"{r.confidence:.3f} | {'yes' if r.repeat else ''} |")
     return lines
 
 
@@ -383,7 +422,12 @@ def report(args, split, library, audio_s, build_seconds, results):
              f"- ratio threshold: {library_module.RATIO_THRESHOLD:g}",
              *library_section(library, audio_s, build_seconds, args.library),
              *timing_section(results), "", "## Accuracy (right/total)", "",
-             *accuracy_table(results, args.distortions, args.lengths), ""]
+             *accuracy_table(results, args.distortions, args.lengths), "",
+             "## Accuracy, an exact repeat of the passage counted right", "",
+             (f"The answer names the right song and a start where the song repeats the "
+              f"snippet's passage (clean envelopes correlating >= {REPEAT_SIMILARITY:g}): "
+              f"{sum(r.repeat for r in results)} snippet(s)."), "",
+             *accuracy_table(results, args.distortions, args.lengths, _right_or_repeat), ""]
     if args.dump_ratios:
         lines += ["## Calibration of the ratio threshold", "", *calibration_section(results), ""]
     errors = errors_section(results)
@@ -402,7 +446,7 @@ def write_csv(path, results):
                              f"{r.true_offset_s:.3f}", r.song or "", f"{r.offset_s:.3f}",
                              f"{r.score:.4f}", f"{r.confidence:.4f}", f"{r.speed:g}",
                              f"{r.seconds:.4f}", "" if r.ratio is None else f"{r.ratio:.4f}",
-                             int(r.right), r.error or ""])
+                             int(r.right), int(r.repeat), r.error or ""])
 
 
 # ------------------------------------------------------------------ command line

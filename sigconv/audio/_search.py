@@ -9,6 +9,8 @@ query (the speed-corrected versions of one snippet).
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 _CHUNK_BYTES = 1 << 25       # block spectra held at once
@@ -33,8 +35,15 @@ def correlate_bands(library, queries):
     n_out = T - shortest + 1
     n_blocks = -(-n_out // step)
     half = size // 2 + 1
-    spectra = [np.conj(np.fft.rfft(q.astype(np.float32), size, axis=0)).T.astype(np.complex64)
-               for q in queries]                                     # (B, half) each
+    from scipy import fft
+
+    from .._core.bands import sum_band_products
+
+    workers = os.cpu_count() or 1
+    # Single-precision transforms (scipy.fft keeps float32; numpy.fft would not):
+    # the features are float16 in the index, so float32 loses nothing.
+    spectra = np.stack([np.conj(fft.rfft(q.astype(np.float32), size, axis=0)).T
+                        for q in queries])                           # (S, B, half)
     outs = [np.empty(T - q.shape[0] + 1) for q in queries]
     per_chunk = max(1, _CHUNK_BYTES // (B * half * 8))
     for first in range(0, n_blocks, per_chunk):
@@ -46,10 +55,11 @@ def correlate_bands(library, queries):
         blocks = np.lib.stride_tricks.as_strided(
             segment, (count, B, size),
             (step * segment.strides[0], segment.strides[1], segment.strides[0]))
-        spectrum = np.fft.rfft(blocks, axis=-1).astype(np.complex64)    # (count, B, half)
-        for out, q_spectrum in zip(outs, spectra):
-            summed = np.einsum("cbf,bf->cf", spectrum, q_spectrum)
-            y = np.fft.irfft(summed, size, axis=-1)
+        spectrum = fft.rfft(blocks, axis=-1, workers=workers)          # (count, B, half)
+        summed = sum_band_products(spectrum, spectra, np.empty(
+            (len(queries), count, half), dtype=np.complex64))
+        for out, query_sum in zip(outs, summed):
+            y = fft.irfft(query_sum, size, axis=-1, workers=workers)
             hi = max(start, min(start + count * step, out.size))
             full = (hi - start) // step
             out[start:start + full * step] = y[:full, :step].reshape(-1)

@@ -6,14 +6,20 @@ nothing the features use:
 1. a short-time spectrum: the signal convolved with Hann-windowed complex
    exponentials, evaluated every ``HOP`` samples (one batched real FFT of the
    frames);
-2. log energies in ``N_BANDS`` bands spaced evenly in log frequency over
-   300-3400 Hz (the telephone band), with a floor 40 dB under the mean
-   energy, so a gain change is a constant shift;
-3. the *onset envelope*: each band's log energy band-passed in time by a
-   difference of Gaussians (32 ms minus 0.26 s), which removes the constant
-   shift (gain) and slow changes (a fixed filter, a room's colour) and keeps
-   the rhythm of notes; less its mean over the bands, which removes what all
-   bands do at once (drum hits, loudness) and keeps what tells songs apart.
+2. energies in ``N_BANDS`` bands spaced evenly in log frequency over
+   300-3400 Hz (the telephone band), relative to their mean (so a gain
+   change cancels) and compressed by the power ``COMPRESSION``;
+3. the *onset envelope*: each band's compressed energy band-passed in time
+   by a difference of Gaussians (32 ms minus 0.26 s), which removes the
+   steady level and slow changes and keeps the rhythm of notes; less its
+   mean over the bands, which removes what all bands do at once (drum hits,
+   loudness) and keeps what tells songs apart.
+
+Why a power and not a logarithm: under broadband noise a band's log energy
+is ``log(noise)`` plus a trace of the music, and the noise's fluctuations
+weigh as much as the music's notes do in a clean band; a power of 0.3 keeps
+loud notes standing above the noise (on real music at -5 dB SNR, 3 s
+snippets were identified about twice as often as with log energies).
 """
 from __future__ import annotations
 
@@ -26,7 +32,7 @@ FRAME = 512              # 64 ms window
 HOP = 128                # 16 ms: 62.5 frames per second
 N_BANDS = 32
 BAND_EDGES_HZ = (300.0, 3400.0)
-FLOOR_DB = -40.0
+COMPRESSION = 0.3        # energy ** 0.3: between a logarithm and linear
 # Difference of Gaussians over frames: fast minus slow smoothing.
 FAST_SIGMA = 2.0
 SLOW_SIGMA = 16.0
@@ -85,20 +91,20 @@ def band_matrix(n_bands=N_BANDS, frame=FRAME, rate=RATE, edges=BAND_EDGES_HZ):
     return np.clip(overlap, 0, None) / width
 
 
-def log_bands(power, n_bands):
-    """Log band energies (dB), floored ``FLOOR_DB`` under the mean band energy."""
+def compressed_bands(power, n_bands):
+    """Band energies over their mean, to the power ``COMPRESSION``."""
     energy = power @ band_matrix(n_bands, (power.shape[1] - 1) * 2)
-    floor = max(float(energy.mean()), np.finfo(float).tiny) * 10 ** (FLOOR_DB / 10)
-    return 10 * np.log10(energy + floor)
+    mean = max(float(energy.mean()), np.finfo(float).tiny)
+    return (energy / mean) ** COMPRESSION
 
 
-def onset_envelope(log_energy):
+def onset_envelope(band_energy):
     """Each band (column) band-passed in time: Gaussian smoothing with
     ``FAST_SIGMA`` frames minus with ``SLOW_SIGMA`` frames (a
     difference-of-Gaussians kernel; reflecting edges)."""
     from .. import smooth
 
-    columns = np.ascontiguousarray(log_energy.T)
+    columns = np.ascontiguousarray(band_energy.T)
     fast = smooth.gaussian_smooth(columns, FAST_SIGMA)
     slow = smooth.gaussian_smooth(columns, SLOW_SIGMA)
     envelope = (fast - slow).T
@@ -114,4 +120,4 @@ def features(samples, sr, *, n_bands=None):
     x = to_rate(samples, sr)
     x = x - x.mean()
     n_bands = N_BANDS if n_bands is None else n_bands
-    return onset_envelope(log_bands(stft_power(x), n_bands)).astype(np.float32)
+    return onset_envelope(compressed_bands(stft_power(x), n_bands)).astype(np.float32)

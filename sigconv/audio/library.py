@@ -137,8 +137,9 @@ class SongLibrary:
 
     def _index(self):
         """The features of all songs end to end (float32, computed in), the
-        songs' first frames, and the cumulative squared norm of the frames
-        (for the window norms of every query); built once after each add."""
+        songs' first frames, the cumulative squared norm of the frames (for
+        the window norms of every query) and where each frame's song ends;
+        built once after each add."""
         if self._features is None:
             self._features = np.concatenate(self._parts) if self._parts else \
                 np.zeros((0, 0), dtype=np.float16)
@@ -146,14 +147,16 @@ class SongLibrary:
             self._search_index = None
         if self._search_index is None:
             library = self._features.astype(np.float32)
-            self._search_index = (library, self._starts, _search.cumulative_energy(library))
+            song_end = np.repeat(self._starts[1:], np.diff(self._starts)).astype(np.int32)
+            self._search_index = (library, self._starts, _search.cumulative_energy(library),
+                                  song_end)
         return self._search_index
 
     # ------------------------------------------------------------ persistence
     def save(self, path):
         """Write the library to ``path`` (``.npz``), atomically: a temporary
         file in the same folder renamed over ``path`` when complete."""
-        _, starts, _ = self._index()
+        starts = self._index()[1]
         meta = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION,
                 "rate": F.RATE, "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
         path = Path(path)
@@ -212,7 +215,7 @@ class SongLibrary:
             raise ValueError("snippet is silent (all samples equal)")
         x = F.to_rate(samples, sr)
         x = x - x.mean()
-        library, starts, energy = self._index()
+        library, starts, energy, song_end = self._index()
         queries = [_query(x, speed) for speed in SPEEDS]
         if any(q.shape[0] < 8 for q in queries):
             raise ValueError(f"snippet is too short: {samples.size / sr:.2f} s; at least "
@@ -223,7 +226,7 @@ class SongLibrary:
         best = None
         song_best = np.full(len(self._songs), -np.inf)
         for speed, q, dot in zip(SPEEDS, queries, dots):
-            scores = _scores(dot, q, energy, starts)
+            scores = _scores(dot, q, energy, song_end)
             if not np.isfinite(scores).any():
                 continue
             song_best = np.fmax(song_best, _per_song_max(scores, starts))
@@ -239,7 +242,12 @@ class SongLibrary:
         confidence = _confidence(ratio)
         if not ratio >= RATIO_THRESHOLD:
             return Match(None, float("nan"), score, confidence, speed)
-        offset = _refine(x, speed, query, library, t) - starts[song] * F.HOP / F.RATE
+        # A repeated passage scores (nearly) as high as the snippet's own
+        # start: the finer look of _refine decides between them.
+        candidates = _repeats(scores[starts[song]:starts[song + 1]], t - starts[song], length)
+        _, offset = max(_refine(x, speed, query, library, starts[song] + u)
+                        for u in candidates)
+        offset = max(offset - starts[song] * F.HOP / F.RATE, 0.0)
         return Match(self._songs[song], float(offset), score, confidence, float(speed))
 
     def identify_many(self, snippets, sr):
@@ -254,19 +262,37 @@ def _query(x, speed):
     return envelope[EDGE:envelope.shape[0] - EDGE]
 
 
-def _scores(dots, query, energy, starts):
-    """Normalised correlation per start; NaN where the window leaves its song."""
+def _scores(dots, query, energy, song_end):
+    """Normalised correlation per start; NaN where the window leaves its song
+    (``song_end[t]``: the first frame after the song of frame ``t``)."""
     L = query.shape[0]
     norms = _search.window_norms(energy, L) * np.sqrt(np.sum(query.astype(np.float64) ** 2))
     scores = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
-    t = np.arange(scores.size)
-    song_end = starts[np.searchsorted(starts, t, side="right")]
-    scores[t + L > song_end] = np.nan
+    scores[np.arange(L, scores.size + L) > song_end[:scores.size]] = np.nan
     return scores
 
 
+def _repeats(scores, best, length, count=3, within=0.97):
+    """``best`` and up to ``count - 1`` other starts of one song's ``scores``
+    that score at least ``within`` times as high, each the highest of its
+    neighbourhood (half a snippet either side)."""
+    top = scores[best]
+    found = [best]
+    masked = np.where(np.isfinite(scores), scores, -np.inf)
+    half = max(length // 2, 1)
+    masked[max(best - half, 0):best + half + 1] = -np.inf
+    while len(found) < count:
+        u = int(np.argmax(masked))
+        if not masked[u] >= within * top:
+            break
+        found.append(u)
+        masked[max(u - half, 0):u + half + 1] = -np.inf
+    return found
+
+
 def _refine(x, speed, query, library, t):
-    """The snippet's start in the library, in seconds, to a few milliseconds.
+    """The snippet's start in the library, in seconds, to a few milliseconds,
+    with the normalised correlation there: ``(score, seconds)``.
 
     The envelope (``query``, unshifted) is recomputed from the snippet shifted
     by each quarter of a hop; the best (shift, start) near ``t`` and the
@@ -290,7 +316,7 @@ def _refine(x, speed, query, library, t):
             frames = lo + k + _parabolic_offset(values, k) - EDGE
             # the shift was taken before stretching back by the speed
             best = (values[k], frames * F.HOP - shift * speed)
-    return best[1] / F.RATE
+    return float(best[0]), best[1] / F.RATE
 
 
 def _per_song_max(scores, starts):
