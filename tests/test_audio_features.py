@@ -60,3 +60,42 @@ def test_to_rate_is_resample_poly_with_the_exact_ratio(tone_mix):
     np.testing.assert_allclose(F.to_rate(tone_mix, 22050), signal.resample_poly(tone_mix, 160, 441),
                                atol=1e-12)
     np.testing.assert_array_equal(F.to_rate(tone_mix, F.RATE), tone_mix)
+
+
+def test_compressed_bands_are_relative_band_energies_to_a_power(tone_mix):
+    power = F.stft_power(tone_mix)
+    energy = power @ F.band_matrix(F.N_BANDS, F.FRAME)
+    expected = (energy / energy.mean()) ** F.COMPRESSION
+    np.testing.assert_allclose(F.compressed_bands(power, F.N_BANDS), expected, rtol=1e-12)
+    np.testing.assert_allclose(F.compressed_bands(1e-6 * power, F.N_BANDS), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize(("T", "lengths", "chunk_bytes"), [
+    (50, [7], None), (3000, [40, 41, 37], None), (70000, [300], None), (9000, [30, 50], 1)])
+def test_multi_band_correlation_equals_numpy_correlate_summed(T, lengths, chunk_bytes,
+                                                              monkeypatch):
+    from sigconv.audio import _search
+
+    if chunk_bytes:                                   # one block of frames at a time
+        monkeypatch.setattr(_search, "_CHUNK_BYTES", chunk_bytes)
+    rng = np.random.default_rng(T)
+    library = rng.normal(size=(T, 5)).astype(np.float32)
+    queries = [rng.normal(size=(n, 5)).astype(np.float32) for n in lengths]
+    for q, dots in zip(queries, _search.correlate_bands(library, queries)):
+        expected = sum(np.correlate(library[:, b].astype(np.float64), q[:, b].astype(np.float64),
+                                    mode="valid") for b in range(5))
+        assert dots.shape == expected.shape
+        # single precision transforms: errors relative to the largest possible dot
+        scale = np.sqrt(np.sum(q.astype(np.float64) ** 2) * q.shape[0] * 5)
+        np.testing.assert_allclose(dots, expected, atol=1e-5 * scale)
+
+
+def test_sum_band_products_equals_einsum():
+    from sigconv._core.bands import sum_band_products
+
+    rng = np.random.default_rng(2)
+    spectrum = (rng.normal(size=(3, 4, 9)) + 1j * rng.normal(size=(3, 4, 9))).astype(np.complex64)
+    queries = (rng.normal(size=(2, 4, 9)) + 1j * rng.normal(size=(2, 4, 9))).astype(np.complex64)
+    out = sum_band_products(spectrum, queries, np.full((2, 3, 9), np.nan, dtype=np.complex64))
+    np.testing.assert_allclose(out, np.einsum("cbf,sbf->scf", spectrum, queries), rtol=1e-5,
+                               atol=1e-5)

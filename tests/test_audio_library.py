@@ -141,8 +141,32 @@ class TestBadInput:
             SongLibrary.load(tmp_path / "missing.npz")
         bad = tmp_path / "bad.npz"
         bad.write_bytes(b"PK\x03\x04 definitely not a library")
+        with pytest.raises(ValueError, match="not a sigconv song library"):
+            SongLibrary.load(bad)
+        np.savez(bad, weights=np.ones(3))                   # an .npz of something else
         with pytest.raises(ValueError, match="not a readable sigconv song library"):
             SongLibrary.load(bad)
+        bad.write_bytes(np.random.default_rng(0).bytes(500))
+        with pytest.raises(ValueError, match="not a sigconv song library") as caught:
+            SongLibrary.load(bad)
+        assert "allow_pickle" not in str(caught.value)
+
+    @pytest.mark.parametrize("content", [b"", b"not audio at all"])
+    def test_unreadable_or_empty_file_when_building(self, tmp_path, songs, content):
+        from sigconv.audio.io import save
+
+        save(tmp_path / "good.wav", songs[0][:SR * 15], SR)
+        (tmp_path / "bad.wav").write_bytes(content)
+        with pytest.raises(ValueError, match="bad.wav"):
+            SongLibrary.build(tmp_path)
+
+    def test_two_files_with_one_name(self, tmp_path, songs):
+        from sigconv.audio.io import save
+
+        for ext in ("wav", "flac"):
+            save(tmp_path / f"same.{ext}", songs[0][:SR * 15], SR)
+        with pytest.raises(ValueError, match=r"already holds a song 'same' \(from .*same\."):
+            SongLibrary.build(tmp_path)
 
     def test_save_never_leaves_a_half_written_file(self, tmp_path, library, monkeypatch):
         path = tmp_path / "library.npz"

@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,9 @@ class SongLibrary:
             song = f"song{len(self._songs)}" if song is None else song
         song = str(song)
         if song in self._songs:
-            raise ValueError(f"the library already holds a song {song!r}")
+            source_name = f" (from {source})" if isinstance(source, (str, os.PathLike)) else ""
+            raise ValueError(f"the library already holds a song {song!r}{source_name}; "
+                             "give each song its own id")
         envelope = F.features(samples, sr)
         if envelope.shape[0] < 2 * EDGE + 8:
             raise ValueError(f"song {song!r} is too short to index: "
@@ -176,6 +179,8 @@ class SongLibrary:
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"no song library at {path}")
+        if not zipfile.is_zipfile(path):        # numpy would suggest allow_pickle=True
+            raise ValueError(f"{path} is not a sigconv song library (not an .npz archive)")
         try:
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["meta"]))
