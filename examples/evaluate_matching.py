@@ -48,10 +48,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # make_snippets, beside this file
 
 from make_snippets import (
-    ALL_DISTORTIONS,
+    add_common_arguments,
     cut_snippet,
     find_songs,
-    help_list,
     load_songs,
     plan_snippets,
     snippet_rngs,
@@ -463,10 +462,7 @@ def parse_args(argv=None):
     parser.add_argument("--per-cell", type=int, default=10, metavar="N",
                         help="snippets per (distortion, length), from the library songs and "
                              "as many from the held-out ones (default: 10)")
-    parser.add_argument("--distortions", nargs="+", default=list(ALL_DISTORTIONS),
-                        choices=ALL_DISTORTIONS, metavar="NAME",
-                        help=f"distortions (default: all: {help_list(ALL_DISTORTIONS)})")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    add_common_arguments(parser)
     parser.add_argument("--library", type=Path, metavar="CACHE",
                         help="library file: loaded if it holds exactly the library songs, "
                              "else built and saved there")

@@ -176,6 +176,14 @@ def help_list(names):
     return " ".join(names).replace("%", "%%")
 
 
+def add_common_arguments(parser):
+    """--distortions and --seed, as this script and evaluate_matching.py take them."""
+    parser.add_argument("--distortions", nargs="+", default=list(ALL_DISTORTIONS),
+                        choices=ALL_DISTORTIONS, metavar="NAME",
+                        help=f"distortions (default: all: {help_list(ALL_DISTORTIONS)})")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description="Cut distorted snippets from a folder of songs into WAV files "
@@ -190,10 +198,7 @@ def parse_args(argv=None):
     count.add_argument("--count", type=int, metavar="N",
                        help="N snippets for each (distortion, length), songs dealt at "
                             "random (default: 10)")
-    parser.add_argument("--distortions", nargs="+", default=list(ALL_DISTORTIONS),
-                        choices=ALL_DISTORTIONS, metavar="NAME",
-                        help=f"distortions to apply (default: all: {help_list(ALL_DISTORTIONS)})")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    add_common_arguments(parser)
     parser.add_argument("--sr", type=int, default=22050,
                         help="sample rate to decode the songs at, in Hz (default: 22050)")
     args = parser.parse_args(argv)
