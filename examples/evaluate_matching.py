@@ -58,6 +58,7 @@ from make_snippets import (
 
 from sigconv.audio import Match, SongLibrary
 from sigconv.audio import library as library_module
+from sigconv.audio.features import FRAME_RATE, N_BANDS
 
 OFFSET_TOLERANCE_S = 0.1
 # Two passages of a song are the same (a loop, a repeated chorus) when their
@@ -181,8 +182,7 @@ def get_library(member_paths, cache):
 
 
 def index_megabytes(library):
-    frames, bands = library._index()[0].shape
-    return frames * bands * BYTES_PER_FEATURE / 1e6
+    return library.duration_s * FRAME_RATE * N_BANDS * BYTES_PER_FEATURE / 1e6
 
 
 # ------------------------------------------------------------------ queries
@@ -326,7 +326,7 @@ def library_section(library, audio_s, build_seconds, cache):
     else:
         lines.append(f"- built in {build_seconds:.1f} s (decoding included): "
                      f"{audio_s / build_seconds:.0f} x real time")
-    frames = library._index()[0].shape[0]
+    frames = round(library.duration_s * FRAME_RATE)
     lines.append(f"- index: {frames} frames, {index_megabytes(library):.2f} MB as float16")
     return lines
 

@@ -190,7 +190,7 @@ normalised correlation of the two (score, in [-1, 1]) and how sure the
 identifier is (confidence, in [0, 1]); a snippet played faster or slower
 than the song adds its speed (", speed 1.02": 2% fast).  A snippet of no
 song in the library gives "no match".  Longer snippets are identified more
-reliably (the identifier is evaluated on 5 s ones).  --json prints a list of objects with the fields
+reliably (evaluated on 3, 5 and 10 s ones).  --json prints a list of objects with the fields
 snippet, song, offset_s, offset, score, confidence and speed (null for no
 match), or snippet and error.  A snippet that cannot be read is reported and
 skipped; the exit status is then 1.
@@ -259,7 +259,7 @@ def _run_index(args):
         if not source.exists():
             raise CommandError(f"no such file or directory: {str(source)!r}")
 
-    from sigconv.audio import SongLibrary, features
+    from sigconv.audio import SongLibrary
     from sigconv.audio.library import AUDIO_SUFFIXES
 
     started = time.perf_counter()
@@ -276,8 +276,7 @@ def _run_index(args):
         raise CommandError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
     elapsed = time.perf_counter() - started
 
-    frames = library._index()[0].shape[0]
-    minutes = frames * features.HOP / features.RATE / 60
+    minutes = library.duration_s / 60
     songs = f"{len(library)} song" + ("" if len(library) == 1 else "s")
     print(f"indexed {songs} ({minutes:.1f} min of music) in {elapsed:.1f} s; "
           f"wrote {output.resolve()}")
@@ -325,18 +324,11 @@ def _match_line(record):
 
 
 def _run_match(args):
-    import zipfile
-
     from sigconv.audio import SongLibrary, load
 
     path = args.library
     if path.is_dir():
         raise CommandError(f"--library must be a file; {str(path)!r} is a directory")
-    # A library is an .npz (zip) file.  Checked here because numpy reads any
-    # other file as a pickle and refuses with advice to load it unsafely.
-    if path.is_file() and not zipfile.is_zipfile(path):
-        raise CommandError(f"{path} is not a sigconv song library "
-                           f"(write one with 'sigconv index')")
     try:
         library = SongLibrary.load(path)
     except (FileNotFoundError, ValueError) as exc:

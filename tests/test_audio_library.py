@@ -89,6 +89,14 @@ def test_build_from_a_folder_names_songs_by_file(tmp_path, songs):
     assert library.identify(_cut(songs[1], 6.0), SR).song == "track 1"
 
 
+def test_duration_is_the_songs_frames(library, songs):
+    from sigconv.audio import features as F
+
+    frames = [1 + (round(s.size * F.RATE / SR) - F.FRAME) // F.HOP for s in songs[:N_SONGS]]
+    assert library.duration_s == pytest.approx(sum(frames) * F.HOP / F.RATE, abs=1e-9)
+    assert abs(library.duration_s - N_SONGS * DURATION) < N_SONGS * F.FRAME / F.RATE
+
+
 def test_match_is_a_value():
     assert Match("a", 1.0, 0.5, 0.9) == Match("a", 1.0, 0.5, 0.9, 1.0)
 

@@ -269,7 +269,7 @@ def test_corrupted_library_is_one_line(songs, capsys, tmp_path):
     line = one_error_line(capsys, ["match", str(root / "bravo_at_7s.wav"),
                                    "--library", str(bad)])
     assert line == (f"sigconv match: error: {bad} is not a sigconv song library "
-                    f"(write one with 'sigconv index')")
+                    f"(not an .npz archive)")
 
 
 def test_truncated_library_is_one_line(songs, capsys, tmp_path):

@@ -135,6 +135,11 @@ class SongLibrary:
         """The song ids, in the order added."""
         return list(self._songs)
 
+    @property
+    def duration_s(self):
+        """Seconds of music indexed (all songs)."""
+        return sum(part.shape[0] for part in self._parts) * F.HOP / F.RATE
+
     def __len__(self):
         return len(self._songs)
 
