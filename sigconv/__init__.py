@@ -1,5 +1,6 @@
 """sigconv: time-series signal processing as convolutions over a series."""
 from . import ar, arima, datasets, diffusion, kernels, match, smooth, spectral
+from ._pandas_hook import register_when_pandas_is_imported
 from .acf import acf, acovf, ccf, pacf
 from .ar import ARPanelResult, ARResult, fit_ar
 from .arima import ARIMA, ARIMAPanelResult, ARIMAResult
@@ -11,6 +12,11 @@ from .smooth import decompose, ema, gaussian_smooth, moving_average, savgol_smoo
 from .spectral import fft_filter, frequency_response, periodogram
 
 __version__ = "0.1.0"
+
+# The ``.sigconv`` accessor on Series and DataFrames (sigconv/pandas.py),
+# registered now if pandas is imported, else when it is: never imports pandas.
+register_when_pandas_is_imported()
+del register_when_pandas_is_imported
 
 __all__ = [
     "ARIMA",

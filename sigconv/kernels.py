@@ -117,6 +117,99 @@ class Kernel:
     def __rmatmul__(self, other):
         return Kernel(other) @ self
 
+    @classmethod
+    def from_spec(cls, spec):
+        """A kernel of the library from a short text spec such as ``"gaussian:3"``.
+
+        ``"name:arg1,arg2,..."`` calls :mod:`sigconv.kernels`' function
+        ``name(arg1, arg2, ...)``; arguments may also be given as
+        ``key=value``, and a kernel without arguments is just ``"name"``.
+        Numbers are read as int or float, anything else as a string (a
+        window name).  The command line reads its ``--kernel`` option this way.
+
+        Parameters
+        ----------
+        spec : str
+            ``name`` is one of (the arguments in brackets are optional):
+
+            ``"box:n"``, ``"ma:n"``
+                the n-term moving average :func:`box` (``ma`` is its alias).
+            ``"triangular:n"``
+                :func:`triangular`.
+            ``"gaussian:sigma[,truncate]"``
+                :func:`gaussian`.
+            ``"exponential:alpha,n"``, ``"ema:alpha,n"``
+                the truncated EMA weights :func:`exponential`, causal (for
+                the exact recursion use :func:`sigconv.ema`).
+            ``"centered_ma:m"``
+                the 2 x m centred average of :func:`centered_ma`.
+            ``"henderson:n"``, ``"spencer15"``
+                :func:`henderson`, :func:`spencer15`.
+            ``"savgol:window,polyorder[,deriv][,delta]"``
+                :func:`savgol`.
+            ``"difference[:d]"``, ``"seasonal_difference:s[,D]"``
+                :func:`difference`, :func:`seasonal_difference`.
+            ``"derivative"``, ``"laplacian"``
+                :func:`derivative`, :func:`laplacian`.
+            ``"window:name,n"``
+                a ``scipy.signal`` window such as ``"window:hann,7"``
+                (:func:`window`).
+            ``"lowpass:cutoff,n[,window][,fs]"``
+                :func:`lowpass`.
+
+        Returns
+        -------
+        Kernel
+
+        Raises
+        ------
+        ValueError
+            An unknown name (the message lists the valid ones), arguments
+            that do not fit the function (the message shows its form), or
+            values the function rejects.
+        TypeError
+            ``spec`` is not a string.
+
+        Examples
+        --------
+        >>> from sigconv import Kernel, kernels
+        >>> Kernel.from_spec("ma:4")
+        Kernel(weights=[0.25, 0.25, 0.25, 0.25], origin=1, name='box(4)')
+        >>> Kernel.from_spec("gaussian:1.5") == kernels.gaussian(1.5)
+        True
+        >>> Kernel.from_spec("savgol:5,2,deriv=1") == kernels.savgol(5, 2, deriv=1)
+        True
+        >>> Kernel.from_spec("bxo:3")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: kernel name must be one of 'box', 'ma', 'triangular', ...; got 'bxo'
+        """
+        import inspect
+
+        if not isinstance(spec, str):
+            raise TypeError(f"spec must be a string such as 'gaussian:3'; got {spec!r}")
+        name, _, arguments = spec.strip().partition(":")
+        name = name.strip()
+        _validate.check_option(name, "kernel name", tuple(_SPEC_FUNCTIONS))
+        make = _SPEC_FUNCTIONS[name]
+        args, kwargs = [], {}
+        for token in arguments.split(",") if arguments.strip() else ():
+            key, equals, value = token.partition("=")
+            if equals:
+                kwargs[key.strip()] = _spec_value(value)
+            else:
+                args.append(_spec_value(token))
+        signature = inspect.signature(make)
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            params = list(signature.parameters.values())
+            usage = name + "".join(
+                (":" if i == 0 else ",") + p.name if p.default is inspect.Parameter.empty
+                else f"[{':' if i == 0 else ','}{p.name}]" for i, p in enumerate(params))
+            raise ValueError(f"kernel spec {spec!r} does not fit {usage!r}") from None
+        return make(*args, **kwargs)
+
     def flip(self):
         """The time-reversed kernel (lag l becomes lag -l): correlation with
         ``k`` is convolution with ``k.flip()``."""
@@ -619,3 +712,27 @@ def softmax(k, temperature=1.0):
     z = k.weights / temperature
     e = np.exp(z - z.max())
     return Kernel(e / e.sum(), k.origin, name=k.name)
+
+
+# ---------------------------------------------------------------------------
+# Text specs (``Kernel.from_spec``)
+# ---------------------------------------------------------------------------
+
+_SPEC_FUNCTIONS = {
+    "box": box, "ma": box, "triangular": triangular, "gaussian": gaussian,
+    "exponential": exponential, "ema": exponential, "centered_ma": centered_ma,
+    "henderson": henderson, "spencer15": spencer15, "savgol": savgol,
+    "difference": difference, "seasonal_difference": seasonal_difference,
+    "derivative": derivative, "laplacian": laplacian, "window": window, "lowpass": lowpass,
+}
+
+
+def _spec_value(text):
+    """A spec argument as int, float or (quotes removed) string."""
+    text = text.strip()
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text.strip("'\"")
