@@ -14,7 +14,10 @@ import argparse
 import json
 import math
 import os
+import re
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -358,6 +361,731 @@ def _run_match(args):
     return EXIT_ERROR if failed else EXIT_OK
 
 
+# ------------------------------------------------------------- tables (CSV, Parquet)
+
+TABLE_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".parquet": "parquet",
+                 ".pq": "parquet"}
+
+
+def _table_format(path):
+    fmt = TABLE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        suffix = repr(path.suffix) if path.suffix else "none"
+        raise CommandError(f"{str(path)!r}: unknown file type (suffix {suffix}); "
+                           "use .csv, .tsv or .parquet")
+    if fmt == "parquet":
+        import importlib.util
+
+        if not any(importlib.util.find_spec(name) for name in ("pyarrow", "fastparquet")):
+            raise CommandError(f"{str(path)!r} is Parquet, which needs pyarrow or "
+                               "fastparquet: pip install pyarrow")
+    return fmt
+
+
+def _as_time_index(index):
+    """Text labels that are all dates become a DatetimeIndex (so forecasts continue
+    the dates); numbers and other text stay as they are."""
+    import warnings
+
+    import pandas as pd
+
+    if index.dtype != object and not pd.api.types.is_string_dtype(index.dtype):
+        return index
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.DatetimeIndex(pd.to_datetime(index), name=index.name)
+    except (ValueError, TypeError, OverflowError):
+        return index
+
+
+def _read_table(path, index_col=None):
+    """A CSV, TSV or Parquet file as a DataFrame, indexed by ``index_col`` if given."""
+    import pandas as pd
+
+    fmt = _table_format(path)
+    if path.is_dir():
+        raise CommandError(f"{str(path)!r} is a directory, not a table")
+    if not path.exists():
+        raise CommandError(f"no such file: {str(path)!r}")
+    try:
+        if fmt == "parquet":
+            table = pd.read_parquet(path)
+            if table.index.name is not None and table.index.name not in table.columns:
+                table = table.reset_index()
+        else:
+            table = pd.read_csv(path, sep="\t" if fmt == "tsv" else ",")
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise CommandError(f"cannot read {str(path)!r}: {_describe(exc, filename=False)}"
+                           ) from None
+    if index_col is not None:
+        if index_col not in table.columns:
+            raise CommandError(f"--index-col: no column {index_col!r} in {str(path)!r}; "
+                               f"its columns are: {_column_list(table)}")
+        table = table.set_index(index_col)
+        table.index = _as_time_index(table.index)
+    return table
+
+
+def _column_list(table):
+    return ", ".join(repr(str(c)) for c in table.columns) or "(none)"
+
+
+def _column(table, column, path, option="--column"):
+    """``table[column]`` as float64; ``column`` None takes a table's only column."""
+    import numpy as np
+    import pandas as pd
+
+    if column is None:
+        if table.shape[1] != 1:
+            raise CommandError(f"{str(path)!r} has {table.shape[1]} columns "
+                               f"({_column_list(table)}): choose one with {option}")
+        column = table.columns[0]
+    elif column not in table.columns:
+        raise CommandError(f"{option}: no column {column!r} in {str(path)!r}; its columns "
+                           f"are: {_column_list(table)}")
+    series = table[column]
+    if len(series) == 0:
+        raise CommandError(f"{str(path)!r} has no rows")
+    try:
+        values = pd.to_numeric(series, errors="raise")
+    except (ValueError, TypeError):
+        numbers = pd.to_numeric(series, errors="coerce")
+        bad = series[numbers.isna() & series.notna()]
+        raise CommandError(f"column {str(column)!r} of {str(path)!r} is not numeric: "
+                           f"{bad.iloc[0]!r} in row {bad.index[0]!r}") from None
+    return values.astype(np.float64).rename(str(column))
+
+
+def _write_table(table, path, index=True):
+    """Write ``table`` to ``path`` (by its suffix), or as CSV to stdout for None."""
+    if path is None:
+        table.to_csv(sys.stdout, index=index)
+        return
+    fmt = _table_format(path)
+    if path.is_dir():
+        raise CommandError(f"-o must be a file name; {str(path)!r} is a directory")
+    if not path.parent.is_dir():
+        raise CommandError(f"cannot write {str(path)!r}: no such directory "
+                           f"{str(path.parent)!r}")
+    try:
+        if fmt == "parquet":
+            table.to_parquet(path, index=index)
+        else:
+            table.to_csv(path, sep="\t" if fmt == "tsv" else ",", index=index)
+    except OSError as exc:
+        raise CommandError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+
+
+def _library_call(command, call, *args, **kwargs):
+    """``call(*args, **kwargs)`` with the library's ValueError and TypeError as
+    CommandError, and its warnings as one line each on stderr, as ``command``'s."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = call(*args, **kwargs)
+        except (ValueError, TypeError) as exc:
+            raise CommandError(str(exc)) from None
+    for warning in caught:
+        message = " ".join(str(warning.message).split())
+        print(f"{PROG} {command}: warning: {message}", file=sys.stderr)
+    return result
+
+
+def _add_input_arguments(parser, column_help):
+    parser.add_argument("input", metavar="IN", type=Path,
+                        help="the data: a .csv, .tsv or .parquet file with a header row")
+    parser.add_argument("--column", metavar="NAME",
+                        help=f"{column_help} (default: the table's only column)")
+    parser.add_argument("--index-col", metavar="NAME",
+                        help="column of time labels (dates become a DatetimeIndex); "
+                             "default: row numbers")
+
+
+def _add_output_argument(parser, what):
+    parser.add_argument("-o", "--output", metavar="OUT", type=Path,
+                        help=f"file to write {what} to (.csv, .tsv or .parquet; replaced if it "
+                             "exists); default: CSV on stdout")
+
+
+# ------------------------------------------------------------------------- smooth
+
+SMOOTH_EPILOG = """\
+example:
+  sigconv smooth sales.csv --column units --kernel gaussian:3 -o smooth.csv
+  sigconv smooth sales.csv --column units --kernel ma:12 --mode causal --index-col date
+
+The kernel is a spec of sigconv.Kernel.from_spec: "name" or "name:arg,...",
+such as gaussian:SIGMA, ma:N (moving average), triangular:N, ema:ALPHA,N,
+savgol:WINDOW,POLYORDER, henderson:N, spencer15, window:hann,N or
+lowpass:CUTOFF,N.  The output has the index column (with --index-col), the
+column and the smoothed column (named COLUMN_smooth, or --name).  Missing
+values are skipped and the weights present rescaled (--nan ignore); Parquet
+needs pyarrow (pip install pyarrow).
+"""
+
+BOUNDARIES = ("reflect", "mirror", "nearest", "wrap", "constant")
+
+
+def _add_smooth_arguments(parser):
+    _add_input_arguments(parser, "the column to smooth")
+    parser.add_argument("--kernel", metavar="SPEC", required=True,
+                        help="the smoothing kernel, e.g. gaussian:3 or ma:12")
+    parser.add_argument("--mode", choices=("same", "causal"), default="same",
+                        help="same: centred on each sample (the kernel's origin); causal: "
+                             "past and present samples only (default: same)")
+    parser.add_argument("--boundary", choices=BOUNDARIES, default="reflect",
+                        help="how the series is extended beyond its ends (default: reflect)")
+    parser.add_argument("--nan", choices=("ignore", "propagate"), default="ignore",
+                        help="missing values: skipped, weights rescaled (ignore, the "
+                             "default), or spread to every output they touch (propagate)")
+    parser.add_argument("--name", metavar="NAME",
+                        help="name of the smoothed column (default: COLUMN_smooth)")
+    _add_output_argument(parser, "the smoothed series")
+
+
+def _kernel(spec):
+    from sigconv import Kernel
+
+    try:
+        return Kernel.from_spec(spec)
+    except (ValueError, TypeError) as exc:
+        raise CommandError(f"--kernel {spec!r}: {exc}") from None
+
+
+def _run_smooth(args):
+    import numpy as np
+    import pandas as pd
+
+    import sigconv
+
+    kernel = _kernel(args.kernel)
+    table = _read_table(args.input, args.index_col)
+    series = _column(table, args.column, args.input)
+    smoothed = _library_call("smooth", sigconv.convolve, series, kernel, mode=args.mode,
+                             boundary=args.boundary, nan=args.nan)
+    name = args.name or f"{series.name}_smooth"
+    if name == series.name:
+        raise CommandError(f"--name {name!r} is the input column's name; choose another")
+    out = pd.DataFrame({series.name: series.to_numpy(),
+                        name: np.asarray(smoothed, dtype=np.float64)}, index=series.index)
+    _write_table(out, args.output, index=args.index_col is not None)
+    if args.output is not None:
+        print(f"smoothed {series.name!r} ({len(series)} rows) with {kernel.name or 'the kernel'} "
+              f"({len(kernel)} taps, {args.mode}); wrote {args.output.resolve()}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- find
+
+FIND_EPILOG = """\
+example:
+  sigconv find ecg.csv --column mv --template beat.csv --k 10
+  sigconv find ecg.csv --column mv --template-range 1200:1450 --json
+
+The score is the normalised cross-correlation (Pearson correlation) of the
+template with each window of the series: 1 is the same shape whatever the
+scale and offset.  Matches do not overlap by more than half the template
+(--exclusion).  With --template-range START:STOP the template is rows
+START..STOP-1 (0-based) of the column itself, so it finds itself first, with
+score 1.  --json prints a list of objects with the fields rank, start, end
+(exclusive, rows from 0), time (the --index-col label at start, or null) and
+score.
+"""
+
+
+def _add_find_arguments(parser):
+    _add_input_arguments(parser, "the column to search")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--template", metavar="T", type=Path,
+                        help="a table holding the template (.csv, .tsv or .parquet)")
+    source.add_argument("--template-range", metavar="START:STOP",
+                        help="rows START to STOP-1 (from 0) of the column as the template")
+    parser.add_argument("--template-column", metavar="NAME",
+                        help="the template's column in T (default: --column's name if T "
+                             "has it, else T's only column)")
+    parser.add_argument("-k", "--k", type=int, default=5, metavar="K",
+                        help="how many matches to show at most (default: 5)")
+    parser.add_argument("--threshold", type=float, metavar="SCORE",
+                        help="show only matches scoring at least this (in [-1, 1])")
+    parser.add_argument("--exclusion", type=int, metavar="N",
+                        help="samples around a match where no other may start "
+                             "(default: half the template)")
+    parser.add_argument("--nan", choices=("ignore", "raise"), default="ignore",
+                        help="windows with missing values: not scored (ignore, the "
+                             "default) or an error (raise)")
+    parser.add_argument("--json", action="store_true", help="print a JSON list of the matches")
+
+
+def _label(value):
+    """An index label as text: a date without its midnight time, else str()."""
+    import pandas as pd
+
+    if isinstance(value, pd.Timestamp) and value == value.normalize() and value.tz is None:
+        return value.date().isoformat()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value)
+
+
+def _template_range(spec, series):
+    start, colon, stop = spec.partition(":")
+    try:
+        start, stop = int(start), int(stop)
+    except ValueError:
+        colon = ""
+    if not colon:
+        raise CommandError(f"--template-range must be START:STOP (row numbers); got {spec!r}")
+    if not 0 <= start < stop <= len(series):
+        raise CommandError(f"--template-range {spec}: need 0 <= START < STOP <= {len(series)} "
+                           "(the number of rows)")
+    return series.to_numpy()[start:stop]
+
+
+def _template(args, series):
+    import numpy as np
+
+    if args.template_range is not None:
+        return _template_range(args.template_range, series)
+    table = _read_table(args.template)
+    column = args.template_column
+    if column is None and series.name in table.columns:
+        column = series.name
+    values = _column(table, column, args.template, "--template-column").to_numpy()
+    if np.isnan(values).any():
+        raise CommandError(f"the template in {str(args.template)!r} has missing values")
+    return values
+
+
+def _run_find(args):
+    import sigconv
+
+    if args.k < 1:
+        raise CommandError(f"--k must be at least 1; got {args.k}")
+    table = _read_table(args.input, args.index_col)
+    series = _column(table, args.column, args.input)
+    template = _template(args, series)
+    if args.index_col is None:
+        series = series.reset_index(drop=True)
+    matches = _library_call("find", sigconv.find_matches, series, template, k=args.k,
+                            threshold=args.threshold, exclusion=args.exclusion, nan=args.nan)
+    records = []
+    for rank, row in enumerate(matches.itertuples(index=False), start=1):
+        time_label = getattr(row, "time", None)
+        records.append({
+            "rank": rank,
+            "start": int(row.start),
+            "end": int(row.end),
+            "time": None if time_label is None else _label(time_label),
+            "score": round(float(row.score), 6),
+        })
+    if args.json:
+        print(json.dumps(records, indent=2, allow_nan=False))
+        return EXIT_OK
+    what = f"{len(template)}-sample template in {str(args.input)!r}, column {series.name!r}"
+    if not records:
+        print(f"no match of the {what} (none scores {args.threshold:g} or more)"
+              if args.threshold is not None else f"no match of the {what}")
+        return EXIT_OK
+    plural = "es" if len(records) != 1 else ""
+    print(f"{len(records)} best match{plural} of the {what} "
+          "(score: normalised cross-correlation, 1 = same shape):")
+    header = ["rank", "start", "end"] + (["time"] if records[0]["time"] is not None else []) \
+        + ["score"]
+    rows = [[str(r["rank"]), str(r["start"]), str(r["end"])]
+            + ([r["time"]] if r["time"] is not None else []) + [f"{r['score']:.4f}"]
+            for r in records]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    for line in [header] + rows:
+        print("  ".join(cell.rjust(width) for cell, width in zip(line, widths)).rstrip())
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------- forecast
+
+FORECAST_EPILOG = """\
+example:
+  sigconv forecast sales.csv --column units --model ar --horizon 12 -o forecast.csv
+  sigconv forecast air.csv --index-col month --column passengers --model arima \\
+      --order 0,1,1 --seasonal-order 0,1,1,12 --horizon 24 --interval 80,95 \\
+      -o forecast.csv --png forecast.png
+
+Models: ar, an autoregression AR(p) (sigconv.fit_ar; --order p, default
+chosen by AIC); arima, a (seasonal) ARIMA (sigconv.ARIMA; --order p,d,q is
+required, --seasonal-order P,D,Q,s optional).  The output table has the
+future index (dates continue the --index-col dates at their frequency;
+numbers continue their step) and the columns mean, lower_L and upper_L for
+each interval level L (normal prediction intervals, in percent).  The plot
+needs matplotlib (pip install "sigconv[plot]").
+"""
+
+AR_METHODS = ("yule_walker", "burg", "ols", "mle")
+ARIMA_METHODS = ("css-ml", "ml", "css")
+TRENDS = ("n", "c", "t", "ct")
+PNG_HISTORY = 200  # observed samples drawn before the forecast
+
+
+def _int_list(text, option, lengths, names):
+    """``"1,0,2"`` as a tuple of ints >= 0, of one of the ``lengths``."""
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        values = tuple(int(part) for part in parts)
+    except ValueError:
+        values = ()
+    if len(values) not in lengths or any(v < 0 for v in values):
+        raise CommandError(f"{option} must be {names} (integers >= 0, comma-separated); "
+                           f"got {text!r}")
+    return values
+
+
+def _levels(text):
+    levels = []
+    for part in text.split(","):
+        try:
+            level = float(part)
+        except ValueError:
+            level = math.nan
+        if not 0 < level < 100:
+            raise CommandError(f"--interval must be levels in percent between 0 and 100, "
+                               f"comma-separated, such as 95 or 80,95; got {text!r}")
+        levels.append(level)
+    return tuple(dict.fromkeys(levels))
+
+
+def _forecast_ar(series, args, levels):
+    import sigconv
+
+    if args.seasonal_order is not None:
+        raise CommandError("--seasonal-order is for --model arima")
+    method = args.method or "yule_walker"
+    if method not in AR_METHODS:
+        raise CommandError(f"--method {method!r} is not an AR method; choose from: "
+                           + ", ".join(AR_METHODS))
+    order = None
+    if args.order is not None:
+        order = _int_list(args.order, "--order", (1,), "p for --model ar")[0]
+    options = {"method": method, "nan": "drop"}
+    if args.trend is not None:
+        if args.trend not in ("n", "c"):
+            raise CommandError("--trend for --model ar must be n or c")
+        options.update(trend=args.trend, demean=args.trend == "c")
+    result = _library_call("forecast", sigconv.fit_ar, series, order, **options)
+    table = _library_call("forecast", result.forecast, args.horizon, level=levels)
+    chosen = "" if order is not None else ", order chosen by AIC"
+    return table, f"AR({result.order}) fitted by {method}{chosen}"
+
+
+def _forecast_arima(series, args, levels):
+    import sigconv
+
+    if args.order is None:
+        raise CommandError("--model arima needs --order p,d,q (e.g. --order 1,1,1)")
+    order = _int_list(args.order, "--order", (3,), "p,d,q")
+    seasonal = (0, 0, 0, 0)
+    if args.seasonal_order is not None:
+        seasonal = _int_list(args.seasonal_order, "--seasonal-order", (4,), "P,D,Q,s")
+    method = args.method or "css-ml"
+    if method not in ARIMA_METHODS:
+        raise CommandError(f"--method {method!r} is not an ARIMA method; choose from: "
+                           + ", ".join(ARIMA_METHODS))
+    model = _library_call("forecast", sigconv.ARIMA, order, seasonal, trend=args.trend,
+                          method=method)
+    result = _library_call("forecast", model.fit, series)
+    table = _library_call("forecast", result.forecast, args.horizon, level=levels)
+    name = f"ARIMA{order}" + (f"x{seasonal}" if any(seasonal) else "")
+    return table, f"{name.replace(' ', '')} fitted by {method}"
+
+
+# A model is a function (series, args, levels) -> (forecast table, description);
+# the table has the future index and mean, lower_L, upper_L for each level L.
+# The learned-convolution model ("conv", sigconv.nn) registers here the same way.
+FORECAST_MODELS = {
+    "ar": _forecast_ar,
+    "arima": _forecast_arima,
+}
+
+
+def _add_forecast_arguments(parser):
+    _add_input_arguments(parser, "the column to forecast")
+    parser.add_argument("--model", required=True, choices=tuple(FORECAST_MODELS),
+                        help="ar: autoregression; arima: (seasonal) ARIMA")
+    parser.add_argument("--order", metavar="ORDER",
+                        help="ar: p (default: chosen by AIC); arima: p,d,q (required)")
+    parser.add_argument("--seasonal-order", metavar="P,D,Q,s",
+                        help="arima: seasonal orders and season length, e.g. 0,1,1,12")
+    parser.add_argument("--trend", choices=TRENDS,
+                        help="ar: c (a mean, the default) or n (none); arima: n, c, t or ct "
+                             "(default: c without differencing, n with)")
+    parser.add_argument("--method", metavar="METHOD",
+                        help="estimation: ar " + ", ".join(AR_METHODS) + " (default "
+                             "yule_walker); arima " + ", ".join(ARIMA_METHODS)
+                             + " (default css-ml)")
+    parser.add_argument("--horizon", type=int, required=True, metavar="H",
+                        help="how many steps ahead to forecast")
+    parser.add_argument("--interval", default="95", metavar="LEVELS",
+                        help="prediction interval levels in percent, comma-separated "
+                             "(default: 95)")
+    _add_output_argument(parser, "the forecast")
+    parser.add_argument("--png", metavar="PNG", type=Path,
+                        help="also plot the series and the forecast with its intervals")
+
+
+def _plot_forecast(series, table, levels, title, path):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise CommandError('--png needs matplotlib: pip install "sigconv[plot]"') from None
+    history = series.iloc[-PNG_HISTORY:]
+    fig = Figure(figsize=(9, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(history.index, history.to_numpy(), color="0.3", lw=1.2, label="observed")
+    for i, level in enumerate(sorted(levels, reverse=True)):
+        ax.fill_between(table.index, table[f"lower_{level:g}"], table[f"upper_{level:g}"],
+                        color="C0", alpha=0.15 + 0.15 * i, lw=0,
+                        label=f"{level:g}% interval")
+    # The forecast line starts at the last observation, so the two join.
+    ax.plot(history.index[-1:].append(table.index),
+            [history.iloc[-1], *table["mean"]], color="C0", lw=2, label="forecast")
+    ax.set_xlabel(str(series.index.name or "t"))
+    ax.set_ylabel(str(series.name))
+    ax.set_title(title)
+    ax.legend()
+    try:
+        fig.savefig(path, dpi=120)
+    except OSError as exc:
+        raise CommandError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+
+
+def _run_forecast(args):
+    if args.horizon < 1:
+        raise CommandError(f"--horizon must be at least 1; got {args.horizon}")
+    levels = _levels(args.interval)
+    if args.png is not None and not args.png.parent.is_dir():
+        raise CommandError(f"cannot write {str(args.png)!r}: no such directory "
+                           f"{str(args.png.parent)!r}")
+    if args.output is not None:
+        _table_format(args.output)
+    table = _read_table(args.input, args.index_col)
+    series = _column(table, args.column, args.input)
+    forecast, description = FORECAST_MODELS[args.model](series, args, levels)
+    columns = ["mean"] + [f"{side}_{level:g}" for level in levels for side in ("lower", "upper")]
+    forecast = forecast[columns]
+    forecast.index.name = series.index.name or "t"
+    _write_table(forecast, args.output)
+    if args.png is not None:
+        _plot_forecast(series, forecast, levels, f"{series.name}: {description}", args.png)
+    if args.output is not None:
+        print(f"{description} on {len(series)} observations; {args.horizon} steps ahead; "
+              f"wrote {args.output.resolve()}")
+    if args.png is not None:
+        print(f"wrote {args.png.resolve()}", file=sys.stdout if args.output else sys.stderr)
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------------- bench
+
+BENCH_EPILOG = """\
+example:
+  sigconv bench --quick                 # one small workload per benchmark, ~10 s
+  sigconv bench --only smooth,ar --out reports/
+
+Without --quick, each benchmark script of the repository's benchmarks/
+folder (bench_*.py) runs in its own process, one after the other, with
+sigconv against its peers (numpy, scipy, pandas, statsmodels, stumpy, ...)
+at full size: allow an hour on an idle machine, and install the peers
+(pip install "sigconv[dev]").  Their Markdown reports go to stdout as each
+finishes (and to DIR/bench_NAME.md with --out); progress to stderr.  The
+benchmarks are not part of the installed package: run this from a checkout
+of the repository, or point --dir at its benchmarks/ folder.
+"""
+
+QUICK_BENCHMARK = "quick"
+# The benchmarks' progress lines on stderr, "[   12.3s] message" (benchmarks/_timing.py).
+BENCH_PROGRESS = re.compile(r"^\[\s*\d+(\.\d+)?s\] ")
+
+
+def _add_bench_arguments(parser):
+    parser.add_argument("--quick", action="store_true",
+                        help="one small workload per benchmark (benchmarks/bench_quick.py), "
+                             "seconds instead of an hour")
+    parser.add_argument("--only", metavar="NAMES", action="append",
+                        help="run only these benchmarks, comma-separated (engine, smooth, "
+                             "match, ar, arima, audio: bench_NAME.py)")
+    parser.add_argument("--out", metavar="DIR", type=Path,
+                        help="also write each report to DIR/bench_NAME.md")
+    parser.add_argument("--dir", metavar="BENCHMARKS", type=Path,
+                        help="the benchmarks folder (default: benchmarks/ next to the "
+                             "sigconv package, or in the current directory)")
+
+
+def _benchmarks_dir(given):
+    """The folder of the benchmark scripts: ``given``, else benchmarks/ beside the
+    package (a checkout or an editable install), else in the current directory."""
+    if given is not None:
+        candidates = [given]
+    else:
+        candidates = [Path(__file__).resolve().parent.parent / "benchmarks",
+                      Path.cwd() / "benchmarks"]
+    for folder in candidates:
+        if (folder / "_timing.py").is_file() and any(folder.glob("bench_*.py")):
+            return folder
+    if given is not None:
+        raise CommandError(f"--dir {str(given)!r} is not the benchmarks folder (no "
+                           "_timing.py and bench_*.py in it)")
+    raise CommandError("the benchmarks are not installed with the package: run 'sigconv "
+                       "bench' in a checkout of the sigconv repository (they are its "
+                       "benchmarks/ folder), or pass --dir PATH/TO/benchmarks")
+
+
+def _bench_names(folder):
+    return sorted(path.stem.removeprefix("bench_") for path in folder.glob("bench_*.py"))
+
+
+def _selected_benchmarks(args, folder):
+    available = _bench_names(folder)
+    if args.quick:
+        if args.only:
+            raise CommandError("--quick and --only exclude each other: --quick runs "
+                               "bench_quick.py alone")
+        if QUICK_BENCHMARK not in available:
+            raise CommandError(f"no bench_{QUICK_BENCHMARK}.py in {str(folder)!r}")
+        return [QUICK_BENCHMARK]
+    if not args.only:
+        return [name for name in available if name != QUICK_BENCHMARK]
+    chosen = [name.strip() for group in args.only for name in group.split(",") if name.strip()]
+    for name in chosen:
+        if name not in available:
+            raise CommandError(f"--only: no benchmark {name!r}; choose from: "
+                               + ", ".join(available))
+    return list(dict.fromkeys(chosen))
+
+
+def _run_script(script, options, debug):
+    """Run one benchmark; return (exit status, its report, its other stderr lines).
+
+    Its progress lines go to our stderr as they come."""
+    process = subprocess.Popen([sys.executable, str(script), *options],
+                               cwd=script.parent.parent, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    report = []
+    reader = threading.Thread(target=lambda: report.append(process.stdout.read()), daemon=True)
+    reader.start()
+    other = []
+    for line in process.stderr:
+        if BENCH_PROGRESS.match(line) or debug:
+            print(line, end="", file=sys.stderr, flush=True)
+        else:
+            other.append(line.rstrip("\n"))
+    status = process.wait()
+    reader.join()
+    return status, "".join(report), other
+
+
+def _run_bench(args):
+    folder = _benchmarks_dir(args.dir)
+    names = _selected_benchmarks(args, folder)
+    if args.out is not None:
+        if args.out.exists() and not args.out.is_dir():
+            raise CommandError(f"--out must be a directory; {str(args.out)!r} is a file")
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CommandError(f"cannot create directory {str(args.out)!r}: "
+                               f"{exc.strerror or exc}") from None
+    failed = []
+    for name in names:
+        script = folder / f"bench_{name}.py"
+        options = []
+        if args.out is not None:
+            options += ["--out", str((args.out / script.with_suffix(".md").name).resolve())]
+        if len(names) > 1:
+            print(f"{PROG} bench: running {script.name} ({names.index(name) + 1} of "
+                  f"{len(names)})", file=sys.stderr, flush=True)
+        status, report, other = _run_script(script, options, args.debug)
+        if report:
+            print(report, end="" if report.endswith("\n") else "\n", flush=True)
+        if status != 0:
+            failed.append(name)
+            last = next((line for line in reversed(other) if line.strip()), "no message")
+            sys.stdout.flush()
+            print(f"{PROG} bench: error: {script.name} failed (exit status {status}): "
+                  f"{last.strip()}" + ("" if args.debug else " (rerun with --debug for its "
+                                       "output)"), file=sys.stderr)
+    if failed:
+        if len(names) > 1:
+            print(f"{PROG} bench: error: {len(failed)} of {len(names)} benchmarks failed: "
+                  + ", ".join(failed), file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------- warmup
+
+WARMUP_EPILOG = """\
+example:
+  sigconv warmup                              # every kernel, float64 and float32
+  NUMBA_CACHE_DIR=/opt/numba-cache sigconv warmup
+  sigconv warmup --module recursive,sliding   # only these kernel modules
+
+sigconv's numba kernels compile on their first call (seconds each) and numba
+caches the machine code on disk: next to the package, or under
+NUMBA_CACHE_DIR.  Run this once where the code will run, at container build
+time say, so that no later call compiles.  For a read-only install, set
+NUMBA_CACHE_DIR to a writable directory both here and when sigconv runs.
+The kernels of sigconv.nn (learned convolutions) are included when it
+imports.  A kernel already in the cache is loaded, not compiled again.
+"""
+
+
+def _add_warmup_arguments(parser):
+    parser.add_argument("--module", metavar="NAMES", action="append",
+                        help="only the kernels of these modules of sigconv._core, "
+                             "comma-separated (default: all)")
+
+
+def _run_warmup(args):
+    from sigconv import _warmup
+
+    modules = None
+    if args.module:
+        modules = [name.strip() for group in args.module for name in group.split(",")
+                   if name.strip()]
+    try:
+        if modules is not None:
+            available = _warmup.module_names()
+            for name in modules:
+                if name not in available:
+                    raise CommandError(f"--module: no kernel module {name!r}; choose from: "
+                                       + ", ".join(available))
+        print("warming sigconv's numba kernels (minutes on an empty cache, seconds on a "
+              "full one)", file=sys.stderr, flush=True)
+        report = _warmup.warmup(modules)
+    except ValueError as exc:
+        raise CommandError(f"--module: {exc}") from None
+    except RuntimeError as exc:
+        if "cache" not in str(exc):
+            raise
+        raise CommandError(f"{exc} (set NUMBA_CACHE_DIR to a writable directory)") from None
+    print(f"{len(report.ready)} of {len(report.kernels)} numba kernels compiled and cached "
+          f"({report.seconds:.1f} s: {report.compiled} signatures compiled now, "
+          f"{report.loaded} loaded from the cache)")
+    print(f"numba cache: {report.cache_dir or 'none (no kernel is cached)'}")
+    for note in report.skipped:
+        print(f"left out: {note}")
+    if report.missing:
+        print(f"{PROG} warmup: warning: not compiled (no call reaches them): "
+              + ", ".join(report.missing), file=sys.stderr)
+    if report.uncached:
+        print(f"{PROG} warmup: warning: compiled but not written to the cache (is "
+              f"{report.cache_dir or 'its directory'} writable? set NUMBA_CACHE_DIR): "
+              + ", ".join(report.uncached), file=sys.stderr)
+    for what, error in report.failed:
+        print(f"{PROG} warmup: error: {what}: {error}", file=sys.stderr)
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
 # ----------------------------------------------------------------------- commands
 
 
@@ -379,6 +1107,27 @@ COMMANDS = (
         epilog=DEMO_EPILOG,
     ),
     Command(
+        name="smooth",
+        help="smooth a column of a CSV or Parquet table with a kernel such as gaussian:3",
+        add_arguments=_add_smooth_arguments,
+        run=_run_smooth,
+        epilog=SMOOTH_EPILOG,
+    ),
+    Command(
+        name="find",
+        help="find where a template shape occurs in a column of a table",
+        add_arguments=_add_find_arguments,
+        run=_run_find,
+        epilog=FIND_EPILOG,
+    ),
+    Command(
+        name="forecast",
+        help="forecast a column of a table with an AR or ARIMA model, with intervals",
+        add_arguments=_add_forecast_arguments,
+        run=_run_forecast,
+        epilog=FORECAST_EPILOG,
+    ),
+    Command(
         name="index",
         help="index audio files into a song library for 'sigconv match'",
         add_arguments=_add_index_arguments,
@@ -392,13 +1141,33 @@ COMMANDS = (
         run=_run_match,
         epilog=MATCH_EPILOG,
     ),
+    Command(
+        name="bench",
+        help="run the benchmarks against numpy, scipy, pandas and statsmodels",
+        add_arguments=_add_bench_arguments,
+        run=_run_bench,
+        epilog=BENCH_EPILOG,
+    ),
+    Command(
+        name="warmup",
+        help="compile every numba kernel into the cache (container builds, read-only "
+             "installs)",
+        add_arguments=_add_warmup_arguments,
+        run=_run_warmup,
+        epilog=WARMUP_EPILOG,
+    ),
 )
 
 MAIN_EPILOG = """\
 example:
   sigconv demo --out figures
+  sigconv smooth sales.csv --column units --kernel gaussian:3 -o smooth.csv
+  sigconv find ecg.csv --column mv --template-range 1200:1450
+  sigconv forecast sales.csv --column units --model ar --horizon 12 -o forecast.csv
   sigconv index music/ -o library.sigconv
   sigconv match recording.wav --library library.sigconv
+  sigconv bench --quick
+  sigconv warmup
 
 Run 'sigconv COMMAND --help' for a command's options.
 """
