@@ -1,5 +1,5 @@
 """sigconv: time-series signal processing as convolutions over a series."""
-from . import ar, arima, datasets, diffusion, kernels, match, smooth, spectral
+from . import ar, arima, datasets, diffusion, kernels, match, nn, smooth, spectral
 from ._pandas_hook import register_when_pandas_is_imported
 from .acf import acf, acovf, ccf, pacf
 from .ar import ARPanelResult, ARResult, fit_ar
@@ -53,6 +53,7 @@ __all__ = [
     "match_many",
     "moving_average",
     "ncc",
+    "nn",
     "pacf",
     "periodogram",
     "propagator",
