@@ -26,6 +26,7 @@ import gc
 import math
 import platform
 import statistics
+import subprocess
 import time
 
 import numpy as np
@@ -337,3 +338,56 @@ def warm_up_and_time(specs, repeats, errors):
         run_interleaved(cons, repeats)
     return {c.name: c for c in cons}, outs, warns
 
+
+# ---------------------------------------------------------------- other load
+def cpu_snapshot():
+    """(wall, busy CPU seconds of the whole machine, CPU seconds of this process)."""
+    try:
+        with open("/proc/stat") as fh:
+            v = [int(a) for a in fh.readline().split()[1:]]
+        busy = (sum(v[:8]) - v[3] - (v[4] if len(v) > 4 else 0)) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        busy = float("nan")
+    return perf(), busy, time.process_time()
+
+
+def others_share(start, end):
+    """Share of all cores that other processes used between two snapshots."""
+    wall = end[0] - start[0]
+    other = (end[1] - start[1]) - (end[2] - start[2])
+    return max(0.0, other / (wall * os.cpu_count())) if wall > 0 else float("nan")
+
+
+def wait_idle(limit_s):
+    """Wait (up to ``limit_s``) until the machine is idle: < 10% busy over 0.5 s."""
+    t0 = perf()
+    while perf() - t0 < limit_s:
+        busy = cpu_busy(0.5)
+        if busy is None or busy < 0.1:
+            return perf() - t0
+    return perf() - t0
+
+
+# ---------------------------------------------------------------- provenance
+def git_head():
+    """Short commit of the repository, with ``+changes`` when sigconv/ is modified."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "sigconv"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"`{head}`" + (" +uncommitted changes in sigconv/" if dirty else "")
+
+
+def blas_lines():
+    """One line per thread pool threadpoolctl sees in this process."""
+    import threadpoolctl
+
+    out = []
+    for info in threadpoolctl.threadpool_info():
+        out.append(f"{info.get('internal_api')} {info.get('version') or ''} "
+                   f"({os.path.basename(info.get('filepath', ''))}): "
+                   f"{info.get('num_threads')} thread(s)")
+    return out

@@ -48,24 +48,28 @@ from _timing import (
     BLAS_ENV,
     BUSY_LIMIT,
     FULL_MIN_REPEATS,
-    REPO,
     SAMPLE_MIN_S,
     Contender,
     add_load_options,
+    blas_lines,
     compile_times,
     cpu_busy,
+    cpu_snapshot,
     finish_report,
     fint,
     first_calls,
     first_second_steady,
     fms,
+    git_head,
     log,
     machine_lines,
     md_table,
     numba_cache_files,
+    others_share,
     perf,
     run_interleaved,
     set_repeats,
+    wait_idle,
 )
 
 # isort: split
@@ -73,8 +77,6 @@ import argparse
 import gc
 import platform
 import shlex
-import subprocess
-import time
 import warnings
 
 import numba
@@ -83,7 +85,6 @@ import pandas as pd
 import scipy
 import scipy.signal
 import statsmodels
-import threadpoolctl
 from statsmodels.regression.linear_model import burg, yule_walker
 from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 
@@ -234,35 +235,6 @@ def agreement(case, out_s, out_p, x):
     return coef, sig2, icpt, extra
 
 
-# ---------------------------------------------------------------- other load
-def cpu_snapshot():
-    """(wall, busy CPU seconds of the whole machine, CPU seconds of this process)."""
-    try:
-        with open("/proc/stat") as fh:
-            v = [int(a) for a in fh.readline().split()[1:]]
-        busy = (sum(v[:8]) - v[3] - (v[4] if len(v) > 4 else 0)) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        busy = float("nan")
-    return perf(), busy, time.process_time()
-
-
-def others_share(start, end):
-    """Share of all cores that other processes used between two snapshots."""
-    wall = end[0] - start[0]
-    other = (end[1] - start[1]) - (end[2] - start[2])
-    return max(0.0, other / (wall * os.cpu_count())) if wall > 0 else float("nan")
-
-
-def wait_idle(limit_s):
-    """Wait (up to ``limit_s``) until the machine is idle: < 10% busy over 0.5 s."""
-    t0 = perf()
-    while perf() - t0 < limit_s:
-        busy = cpu_busy(0.5)
-        if busy is None or busy < 0.1:
-            return perf() - t0
-    return perf() - t0
-
-
 # ---------------------------------------------------------------- measuring
 def measure_case(case, x, sigconv, repeats, single_call_s, notes):
     snap0 = cpu_snapshot()
@@ -348,28 +320,6 @@ for name, fn in (("yule_walker", lambda: sigconv.fit_ar(x, 10)),
     times[name] = [t2 - t1, t3 - t2]
 print(json.dumps(times))
 """
-
-
-def git_head():
-    """Short commit of the repository, with ``+changes`` when sigconv/ is modified."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "sigconv"], cwd=REPO,
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"`{head}`" + (" +uncommitted changes in sigconv/" if dirty else "")
-
-
-def blas_lines():
-    """One line per thread pool threadpoolctl sees in this process."""
-    out = []
-    for info in threadpoolctl.threadpool_info():
-        out.append(f"{info.get('internal_api')} {info.get('version') or ''} "
-                   f"({os.path.basename(info.get('filepath', ''))}): "
-                   f"{info.get('num_threads')} thread(s)")
-    return out
 
 
 # ---------------------------------------------------------------- main

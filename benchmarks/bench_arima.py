@@ -86,7 +86,7 @@ import pandas as pd
 import scipy
 import scipy.signal
 import statsmodels
-from bench_ar import blas_lines, cpu_snapshot, git_head, others_share, wait_idle
+from _timing import blas_lines, cpu_snapshot, git_head, others_share, wait_idle
 from statsmodels.tsa.arima.model import ARIMA as SMARIMA
 
 try:
@@ -196,7 +196,7 @@ def sm_loglike(y, order, seasonal, est, names):
 
 # ---------------------------------------------------------------- measuring
 def cpu_snapshot_with_children():
-    """bench_ar's snapshot, counting this process's reaped children (statsforecast's
+    """_timing's cpu_snapshot, counting this process's reaped children (statsforecast's
     ``n_jobs=2`` pool workers) as its own CPU time, not as other processes'."""
     wall, busy, own = cpu_snapshot()
     t = os.times()

@@ -106,7 +106,7 @@ import scipy.fft
 import scipy.signal
 import stumpy
 import stumpy.core
-from bench_ar import blas_lines, cpu_snapshot, git_head, others_share, wait_idle
+from _timing import blas_lines, cpu_snapshot, git_head, others_share, wait_idle
 
 # ---------------------------------------------------------------- settings
 SEED = 20240611

@@ -75,7 +75,7 @@ import numba
 import numpy as np
 import torch
 import torch.nn.functional as F
-from bench_ar import cpu_snapshot, git_head, others_share, wait_idle
+from _timing import cpu_snapshot, git_head, others_share, wait_idle
 
 # ---------------------------------------------------------------- settings
 SEED = 20240611

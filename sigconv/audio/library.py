@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _validate as V
+from .._files import save_npz_atomic
 from . import _search
 from . import features as F
 
@@ -167,16 +167,8 @@ class SongLibrary:
         starts = self._index()[1]
         meta = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION,
                 "rate": F.RATE, "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
-        path = Path(path)
-        handle, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as f:
-                np.savez(f, features=self._features, starts=starts,
-                         songs=np.array(self._songs, dtype=str), meta=np.array(json.dumps(meta)))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_npz_atomic(path, features=self._features, starts=starts,
+                        songs=np.array(self._songs, dtype=str), meta=np.array(json.dumps(meta)))
 
     @classmethod
     def load(cls, path):

@@ -13,8 +13,6 @@ from __future__ import annotations
 import itertools
 import json
 import numbers
-import os
-import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _validate as V
+from .._files import save_npz_atomic
 from .layers import TCN, Conv1d, Linear
 from .losses import mse, quantile
 from .optim import Adam
@@ -602,15 +601,7 @@ class ConvForecaster:
         arrays = {"meta": np.array(json.dumps(meta)), "context": self._context,
                   "train_loss": self._losses[0], "validation_loss": self._losses[1]}
         arrays.update({f"weight:{k}": v for k, v in self._state().items()})
-        path = Path(path)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as f:
-                np.savez(f, **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_npz_atomic(path, **arrays)
 
     @classmethod
     def load(cls, path):
