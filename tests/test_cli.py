@@ -37,33 +37,66 @@ def demo(tmp_path_factory):
     return run_sigconv("demo", "--out", str(out)), out
 
 
-def test_demo_exits_zero_and_prints_table(demo):
-    result, _ = demo
+DEMO_TITLES = ("Smoothing a real series", "The convolution theorem", "Finding a pattern",
+               "Identifying a song snippet", "An AR model of the sunspots",
+               "A learned convolution", "The airline model")
+
+
+def test_demo_exits_zero_and_prints_every_step(demo):
+    result, out = demo
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    lines = result.stdout.splitlines()
-    assert "Nile" in lines[0]
-    header = next(line for line in lines if "observed" in line)
-    assert "5-year mean" in header and "gaussian" in header
-    # First and last years of the series, with the observed volume of 1871.
-    assert any(line.split()[:2] == ["1871", "1120.0"] for line in lines)
-    assert any(line.startswith("1970") for line in lines)
+    for number, title in enumerate(DEMO_TITLES, 1):
+        assert f"{number}. {title}" in result.stdout
+    checks = [line for line in result.stdout.splitlines() if "check:" in line]
+    assert len(checks) >= 10 and all(line.endswith(" ok") for line in checks)
+    # The Nile's first year, and the airline MA coefficient R's arima gives (-0.40183).
+    assert "1871     1120.0" in result.stdout
+    assert "ma.L1      -0.4018" in result.stdout
+    assert f"report: {(out / 'index.html').resolve()}" in result.stdout
+
+
+def test_demo_report_has_every_step(demo):
+    result, out = demo
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    for number, title in enumerate(DEMO_TITLES, 1):
+        assert f"<h2>{number}. {title}" in page
+    assert "FAILED" not in page
 
 
 @pytest.mark.skipif(not HAS_MATPLOTLIB, reason="matplotlib not installed (the plot extra)")
-def test_demo_writes_png(demo):
-    result, out = demo
-    png = out / "sigconv_demo.png"
-    assert png.is_file()
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert str(png.resolve()) in result.stdout
+def test_demo_report_pictures_exist(demo):
+    _, out = demo
+    page = (out / "index.html").read_text(encoding="utf-8")
+    pictures = re.findall(r'<img src="([^"]+)"', page)
+    assert len(pictures) == 6           # every step but the song's
+    for name in pictures:
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.skipif(HAS_MATPLOTLIB, reason="matplotlib installed")
 def test_demo_without_matplotlib_hints_at_plot_extra(demo):
     result, out = demo
     assert "sigconv[plot]" in result.stdout
-    assert not (out / "sigconv_demo.png").exists()
+    assert not list(out.glob("*.png"))
+
+
+def test_demo_failed_check_exits_one(monkeypatch, tmp_path, capsys):
+    from sigconv import demo as tour
+
+    def broken():
+        step = tour.Step("Broken", "A step whose cross-check fails.")
+        step.check("one vs two", 1.0, 0.1)
+        return step
+
+    monkeypatch.setattr(tour, "STEPS", (broken,))
+    monkeypatch.setattr(tour, "_start_compiling_airline", lambda: None)
+    assert cli.main(["demo", "--out", str(tmp_path)]) == cli.EXIT_ERROR
+    captured = capsys.readouterr()
+    assert "check: one vs two: 1 (tolerance 0.1) FAILED" in captured.out
+    assert captured.err.strip() == "sigconv demo: error: a cross-check failed in: Broken"
+    assert "FAILED" in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 
 def test_unknown_option_is_one_clear_line():
@@ -89,7 +122,7 @@ def test_out_that_is_a_file_is_one_clear_line(tmp_path):
 @pytest.mark.parametrize("args, example", [
     (("--help",), "sigconv demo"),
     (("--help",), "sigconv match"),
-    (("demo", "--help"), "sigconv demo"),
+    (("demo", "--help"), "sigconv demo --out report"),
     (("index", "--help"), "sigconv index music/ -o library.sigconv"),
     (("match", "--help"), "sigconv match recording.wav --library library.sigconv"),
 ])
