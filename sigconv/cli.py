@@ -645,7 +645,10 @@ example:
 
 Models: ar, an autoregression AR(p) (sigconv.fit_ar; --order p, default
 chosen by AIC); arima, a (seasonal) ARIMA (sigconv.ARIMA; --order p,d,q is
-required, --seasonal-order P,D,Q,s optional).  The output table has the
+required, --seasonal-order P,D,Q,s optional); conv, a learned causal
+convolution network (sigconv.nn.ConvForecaster; --order is its window of
+past values) trained on the quantiles of each interval, whose mean column
+is the median forecast.  The output table has the
 future index (dates continue the --index-col dates at their frequency;
 numbers continue their step) and the columns mean, lower_L and upper_L for
 each interval level L (normal prediction intervals, in percent).  The plot
@@ -656,6 +659,7 @@ AR_METHODS = ("yule_walker", "burg", "ols", "mle")
 ARIMA_METHODS = ("css-ml", "ml", "css")
 TRENDS = ("n", "c", "t", "ct")
 PNG_HISTORY = 200  # observed samples drawn before the forecast
+CONV_LAGS = 48     # default window of --model conv
 
 
 def _int_list(text, option, lengths, names):
@@ -729,21 +733,49 @@ def _forecast_arima(series, args, levels):
     return table, f"{name.replace(' ', '')} fitted by {method}"
 
 
+def _forecast_conv(series, args, levels):
+    from sigconv.nn import ConvForecaster
+
+    for option, value in (("--seasonal-order", args.seasonal_order), ("--trend", args.trend),
+                          ("--method", args.method)):
+        if value is not None:
+            raise CommandError(f"{option} is not an option of --model conv")
+    values = series.dropna()
+    lags = min(CONV_LAGS, max(len(values) // 4, 1))
+    if args.order is not None:
+        lags = _int_list(args.order, "--order", (1,), "the window length for --model conv")[0]
+    # Each level's interval is between two quantiles; the median is the point forecast.
+    tails = [(100 - level) / 200 for level in levels]
+    quantiles = sorted({0.5, *tails, *(1 - t for t in tails)})
+    model = _library_call("forecast", ConvForecaster, lags, args.horizon, quantiles=quantiles,
+                          strategy="direct", epochs=args.epochs, seed=args.seed)
+    _library_call("forecast", model.fit, values)
+    predicted = _library_call("forecast", model.predict, args.horizon)
+    table = predicted[[0.5]].set_axis(["mean"], axis=1)
+    for level, tail in zip(levels, tails):
+        table[f"lower_{level:g}"] = predicted[tail]
+        table[f"upper_{level:g}"] = predicted[1 - tail]
+    return table, f"TCN on windows of {lags} values, median forecast"
+
+
 # A model is a function (series, args, levels) -> (forecast table, description);
 # the table has the future index and mean, lower_L, upper_L for each level L.
-# The learned-convolution model ("conv", sigconv.nn) registers here the same way.
 FORECAST_MODELS = {
     "ar": _forecast_ar,
     "arima": _forecast_arima,
+    "conv": _forecast_conv,
 }
 
 
 def _add_forecast_arguments(parser):
     _add_input_arguments(parser, "the column to forecast")
     parser.add_argument("--model", required=True, choices=tuple(FORECAST_MODELS),
-                        help="ar: autoregression; arima: (seasonal) ARIMA")
+                        help="ar: autoregression; arima: (seasonal) ARIMA; conv: a learned "
+                             "temporal convolution network")
     parser.add_argument("--order", metavar="ORDER",
-                        help="ar: p (default: chosen by AIC); arima: p,d,q (required)")
+                        help="ar: p (default: chosen by AIC); arima: p,d,q (required); conv: "
+                             f"the window of past values it sees (default: {CONV_LAGS}, at "
+                             "most a quarter of the series)")
     parser.add_argument("--seasonal-order", metavar="P,D,Q,s",
                         help="arima: seasonal orders and season length, e.g. 0,1,1,12")
     parser.add_argument("--trend", choices=TRENDS,
@@ -758,31 +790,24 @@ def _add_forecast_arguments(parser):
     parser.add_argument("--interval", default="95", metavar="LEVELS",
                         help="prediction interval levels in percent, comma-separated "
                              "(default: 95)")
+    parser.add_argument("--epochs", type=int, default=200, metavar="N",
+                        help="conv: most training epochs (default: 200; early stopping)")
+    parser.add_argument("--seed", type=int, default=0, metavar="SEED",
+                        help="conv: seed of the initial weights and shuffling (default: 0)")
     _add_output_argument(parser, "the forecast")
     parser.add_argument("--png", metavar="PNG", type=Path,
                         help="also plot the series and the forecast with its intervals")
 
 
-def _plot_forecast(series, table, levels, title, path):
+def _plot_forecast(series, table, title, path):
     try:
         from matplotlib.figure import Figure
     except ImportError:
         raise CommandError('--png needs matplotlib: pip install "sigconv[plot]"') from None
-    history = series.iloc[-PNG_HISTORY:]
+    from sigconv import plot
+
     fig = Figure(figsize=(9, 4.5), layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(history.index, history.to_numpy(), color="0.3", lw=1.2, label="observed")
-    for i, level in enumerate(sorted(levels, reverse=True)):
-        ax.fill_between(table.index, table[f"lower_{level:g}"], table[f"upper_{level:g}"],
-                        color="C0", alpha=0.15 + 0.15 * i, lw=0,
-                        label=f"{level:g}% interval")
-    # The forecast line starts at the last observation, so the two join.
-    ax.plot(history.index[-1:].append(table.index),
-            [history.iloc[-1], *table["mean"]], color="C0", lw=2, label="forecast")
-    ax.set_xlabel(str(series.index.name or "t"))
-    ax.set_ylabel(str(series.name))
-    ax.set_title(title)
-    ax.legend()
+    plot.forecast(series, table, last=PNG_HISTORY, ax=fig.add_subplot(), title=title)
     try:
         fig.savefig(path, dpi=120)
     except OSError as exc:
@@ -806,7 +831,7 @@ def _run_forecast(args):
     forecast.index.name = series.index.name or "t"
     _write_table(forecast, args.output)
     if args.png is not None:
-        _plot_forecast(series, forecast, levels, f"{series.name}: {description}", args.png)
+        _plot_forecast(series, forecast, f"{series.name}: {description}", args.png)
     if args.output is not None:
         print(f"{description} on {len(series)} observations; {args.horizon} steps ahead; "
               f"wrote {args.output.resolve()}")

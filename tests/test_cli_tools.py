@@ -18,6 +18,7 @@ import pytest
 
 import sigconv
 from sigconv import cli
+from sigconv.nn import ConvForecaster
 
 REPO = Path(__file__).resolve().parent.parent
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
@@ -186,6 +187,31 @@ def test_forecast_arima_without_order_is_one_clear_line(data):
     result = run_sigconv("forecast", data / "monthly.csv", "--column", "y", "--model",
                          "arima", "--horizon", "3")
     assert_one_line_error(result, "forecast", "--order p,d,q")
+
+
+def test_forecast_conv_gives_the_forecasters_quantiles(data):
+    out = data / "forecast_conv.csv"
+    result = run_sigconv("forecast", data / "monthly.csv", "--column", "y", "--index-col",
+                         "date", "--model", "conv", "--order", "24", "--horizon", "6",
+                         "--interval", "80", "--epochs", "20", "-o", out)
+    assert_ok(result)
+    assert result.stdout.startswith("TCN on windows of 24 values, median forecast on 240 ")
+    table = pd.read_csv(out, index_col="date", parse_dates=["date"])
+    assert list(table.columns) == ["mean", "lower_80", "upper_80"]
+    assert table.index.equals(pd.DatetimeIndex(pd.date_range("2020-01-01", periods=6,
+                                                             freq="MS"), name="date"))
+    # The same model trained here: the median and the 10% and 90% quantiles.
+    model = ConvForecaster(24, 6, quantiles=[0.1, 0.5, 0.9], strategy="direct", epochs=20,
+                           seed=0).fit(monthly(data))
+    expected = model.predict(6)
+    np.testing.assert_allclose(table[["lower_80", "mean", "upper_80"]].to_numpy(),
+                               expected[[0.1, 0.5, 0.9]].to_numpy(), rtol=1e-9)
+
+
+def test_forecast_conv_rejects_arima_options(data):
+    result = run_sigconv("forecast", data / "monthly.csv", "--column", "y", "--model",
+                         "conv", "--method", "ols", "--horizon", "3")
+    assert_one_line_error(result, "forecast", "--method is not an option of --model conv")
 
 
 # -------------------------------------------------------------------------- bench
