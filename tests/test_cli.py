@@ -57,7 +57,7 @@ def test_demo_exits_zero_and_prints_every_step(demo):
 
 
 def test_demo_report_has_every_step(demo):
-    result, out = demo
+    _, out = demo
     page = (out / "index.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     for number, title in enumerate(DEMO_TITLES, 1):
@@ -350,6 +350,42 @@ def test_index_missing_source_is_one_line(capsys, tmp_path):
     missing = tmp_path / "nowhere"
     line = one_error_line(capsys, ["index", str(missing), "-o", str(tmp_path / "lib.sigconv")])
     assert line == f"sigconv index: error: no such file or directory: {str(missing)!r}"
+
+
+def test_index_and_match_as_commands(songs, tmp_path):
+    """The console entry point end to end, in a subprocess: index, then match."""
+    root, _, _ = songs
+    library = tmp_path / "library.sigconv"
+    result = run_sigconv("index", str(root / "music"), "-o", str(library))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("indexed 3 songs")
+    result = run_sigconv("match", str(root / "bravo_at_7s.wav"), str(root / "unknown.wav"),
+                         "--library", str(library), "--json")
+    assert result.returncode == 0, result.stderr
+    found, unknown = json.loads(result.stdout)
+    assert found["song"] == "bravo" and abs(found["offset_s"] - 7.0) < 0.05
+    assert unknown["song"] is None
+
+
+def test_match_command_with_a_corrupted_library_is_one_line(songs, tmp_path):
+    root, _, _ = songs
+    broken = tmp_path / "broken.sigconv"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    result = run_sigconv("match", str(root / "bravo_at_7s.wav"), "--library", str(broken))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sigconv match: error:")
+    assert str(broken) in lines[0]
+
+
+def test_index_command_with_an_empty_folder_is_one_line(tmp_path):
+    result = run_sigconv("index", str(tmp_path), "-o", str(tmp_path / "library.sigconv"))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sigconv index: error:")
+    assert not (tmp_path / "library.sigconv").exists()
 
 
 @pytest.mark.parametrize("value, text", [
