@@ -15,7 +15,21 @@ _LOG_2PI = math.log(2 * math.pi)
 
 
 class ConvergenceWarning(UserWarning):
-    """The optimiser stopped before converging; the estimates may be poor."""
+    """The optimiser stopped before converging; the estimates may be poor.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import sigconv
+    >>> from sigconv.arima import ConvergenceWarning
+    >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     result = sigconv.ARIMA((2, 0, 2)).fit(x, maxiter=1)
+    >>> [w.category is ConvergenceWarning for w in caught], result.converged
+    ([True], False)
+    """
 
 
 def _polynomials(spec, arma):
@@ -142,6 +156,17 @@ class ARIMAResult:
     converged : bool
     message : str
         The optimiser's last word.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sigconv
+    >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+    >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)          # an AR(1) with phi = 0.6
+    >>> result.method, result.converged, result.nobs
+    ('css-ml', True, 300)
+    >>> round(result.llf, 3), round(result.sigma2, 3)
+    (-431.078, 1.035)
     """
 
     def __init__(self, fit, design, y, index, name):
@@ -176,6 +201,19 @@ class ARIMAResult:
 
     @property
     def params(self):
+        """The estimates, named as statsmodels' (a Series; see the class docstring).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> sigconv.ARIMA((1, 0, 0)).fit(x).params.round(3)
+        const    -0.088
+        ar.L1     0.623
+        sigma2    1.035
+        dtype: float64
+        """
         import pandas as pd
 
         return pd.Series(self._param_values, index=self._param_names, name=self._name)
@@ -183,7 +221,23 @@ class ARIMAResult:
     @property
     def bse(self):
         """Standard errors from the observed information (numerical Hessian of the
-        log-likelihood; the conditional one for ``css``)."""
+        log-likelihood; the conditional one for ``css``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)
+        >>> result.bse.round(3)
+        const     0.155
+        ar.L1     0.045
+        sigma2    0.085
+        dtype: float64
+        >>> phi = result.params["ar.L1"]                     # asymptotic: sqrt((1 - phi^2) / n)
+        >>> round(float(np.sqrt((1 - phi ** 2) / 300)), 3)
+        0.045
+        """
         import pandas as pd
 
         if self._bse is None:
@@ -199,19 +253,55 @@ class ARIMAResult:
     @property
     def aic(self):
         """``-2 llf + 2 k``, k counting sigma2 (as R and statsmodels); NaN for CSS,
-        whose llf is not a likelihood (as R)."""
+        whose llf is not a likelihood (as R).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)
+        >>> round(result.aic, 3), round(-2 * result.llf + 2 * 3, 3)    # const, ar.L1, sigma2
+        (868.156, 868.156)
+        >>> sigconv.ARIMA((1, 0, 0), method="css").fit(x).aic
+        nan
+        """
         if self.method == "css":
             return math.nan
         return -2 * self.llf + 2 * self._k_params
 
     @property
     def aicc(self):
+        """AIC with the small-sample correction ``2 k (k + 1) / (nobs - k - 1)``
+        (inf when ``nobs <= k + 1``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)
+        >>> round(result.aicc, 3), round(result.aic + 2 * 3 * 4 / (300 - 3 - 1), 3)
+        (868.238, 868.238)
+        """
         k = self._k_params
         return self.aic + 2 * k * (k + 1) / (self.nobs - k - 1) if self.nobs > k + 1 \
             else math.inf
 
     @property
     def bic(self):
+        """``-2 llf + k log(nobs)``, k counting sigma2; NaN for CSS (as :attr:`aic`).
+
+        Examples
+        --------
+        >>> import math
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)
+        >>> round(result.bic, 3), round(-2 * result.llf + 3 * math.log(300), 3)
+        (879.268, 879.268)
+        """
         if self.method == "css":
             return math.nan
         return -2 * self.llf + self._k_params * math.log(self.nobs)
@@ -226,24 +316,73 @@ class ARIMAResult:
     @property
     def resid(self):
         """One-step prediction errors (ML) or conditional residuals (CSS); NaN
-        where undefined (the first d + sD values, and p + sP more for CSS)."""
+        where undefined (the first d + sD values, and p + sP more for CSS).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)
+        >>> np.round(result.resid[:3], 4)
+        array([ 0.2135, -0.1018,  0.6748])
+        >>> css = sigconv.ARIMA((1, 0, 0), method="css").fit(x)
+        >>> bool(np.isnan(css.resid[0])), int(np.isnan(result.resid).sum())
+        (True, 0)
+        """
         return self._wrap(self._est.resid.copy())
 
     @property
     def standardized_resid(self):
         """``resid`` divided by its own standard deviation: ``sqrt(sigma2 f_t)`` with
         ``f_t`` the Kalman filter's one-step variance (1 for CSS), as statsmodels'
-        ``standardized_forecasts_error``."""
+        ``standardized_forecasts_error``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)
+        >>> z = result.standardized_resid
+        >>> round(float(np.std(z)), 1)
+        1.0
+        >>> np.allclose(z[1:], result.resid[1:] / np.sqrt(result.sigma2))   # f_t = 1 after t = 0
+        True
+        """
         return self._wrap(self._est.resid / np.sqrt(self.sigma2 * self._est.variance))
 
     @property
     def fittedvalues(self):
-        """One-step predictions ``y - resid``."""
+        """One-step predictions ``y - resid``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)
+        >>> mean, phi = result.params["const"], result.params["ar.L1"]
+        >>> np.allclose(result.fittedvalues[1:], mean + phi * (x[:-1] - mean))
+        True
+        """
         return self._wrap(self._y - self._est.resid)
 
     @property
     def kernels(self):
-        """The model's lag polynomials as kernels (:class:`ARIMAKernels`)."""
+        """The model's lag polynomials as kernels (:class:`ARIMAKernels`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> kernels = sigconv.ARIMA((1, 1, 0)).fit(np.cumsum(x)).kernels
+        >>> np.round(kernels.ar.weights, 4), kernels.difference.weights
+        (array([ 1.    , -0.6244]), array([ 1., -1.]))
+        >>> np.round(kernels.generalized_ar.weights, 4)                 # ar @ difference
+        array([ 1.    , -1.6244,  0.6244])
+        """
         ar = Kernel(np.concatenate([[1.0], -self._est.ar]), origin=0, name="ar")
         ma = Kernel(np.concatenate([[1.0], self._est.ma]), origin=0, name="ma")
         diff = self._spec.difference
@@ -252,7 +391,30 @@ class ARIMAResult:
 
     def psi_weights(self, n):
         """The first ``n`` weights of ``ma(B) / generalized_ar(B)``: the response of
-        the series to one innovation, which sets the forecast errors."""
+        the series to one innovation, which sets the forecast errors.
+
+        Parameters
+        ----------
+        n : int >= 1
+
+        Returns
+        -------
+        ndarray, shape (n,)
+            ``psi_0 = 1, psi_1, ...``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 1, 0)).fit(np.cumsum(x))
+        >>> psi = result.psi_weights(4)
+        >>> np.round(psi, 4)
+        array([1.    , 1.6244, 2.0143, 2.2578])
+        >>> phi = result.params["ar.L1"]                 # ARIMA(1, 1, 0): sum of phi ** i
+        >>> np.allclose(psi, np.cumsum(phi ** np.arange(4)))
+        True
+        """
         n = V.check_int(n, "n")
         gar = -self.kernels.generalized_ar.weights[1:]
         return _core("kalman").psi_weights(np.ascontiguousarray(gar), self._est.ma, n)
@@ -275,6 +437,23 @@ class ARIMAResult:
             for the fitted parameters (the Kalman filter's state covariance
             propagated h steps); they ignore the estimation error, as
             statsmodels and R do.
+
+        Raises
+        ------
+        ValueError
+            ``exog`` missing for a model with regressors, given for one
+            without, or with the wrong number of columns.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> sigconv.ARIMA((1, 0, 0)).fit(x).forecast(3).round(3)
+              mean     se  lower_80  upper_80  lower_95  upper_95
+        300  0.051  1.017    -1.253     1.354    -1.943     2.044
+        301 -0.002  1.198    -1.537     1.534    -2.351     2.347
+        302 -0.034  1.262    -1.651     1.583    -2.507     2.439
         """
         import pandas as pd
         from scipy.stats import norm
@@ -313,7 +492,25 @@ class ARIMAResult:
 
     def summary(self):
         """A text table: the model, fit statistics and coefficients with standard
-        errors, z statistics, p-values and 95% intervals."""
+        errors, z statistics, p-values and 95% intervals.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> lines = sigconv.ARIMA((1, 0, 0)).fit(x).summary().splitlines()
+        >>> print("\\n".join(lines[:2] + lines[3:4]))
+        ARIMA(1,0,0) fitted by css-ml, 300 observations after differencing
+        log-likelihood -431.0782   AIC 868.1564   AICc 868.2375   BIC 879.2678
+                           coef    std err        z   P>|z|      [0.025      0.975]
+        >>> [line.split()[0] for line in lines[4:]]         # one row per parameter
+        ['const', 'ar.L1', 'sigma2']
+        """
         from scipy.stats import norm
 
         spec = self._spec
@@ -337,7 +534,29 @@ class ARIMAResult:
     def plot_diagnostics(self, lags=24, fig=None):
         """Residual diagnostics, as statsmodels': standardized residuals, their
         histogram with the normal density, a normal Q-Q plot and the
-        correlogram.  Needs matplotlib (``pip install sigconv[plot]``)."""
+        correlogram.  Needs matplotlib (``pip install sigconv[plot]``).
+
+        Parameters
+        ----------
+        lags : int >= 1
+            Lags in the correlogram.
+        fig : matplotlib Figure, optional
+            Drawn into; default a new figure.
+
+        Returns
+        -------
+        matplotlib Figure
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from matplotlib.figure import Figure
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> fig = sigconv.ARIMA((1, 0, 0)).fit(x).plot_diagnostics(lags=10, fig=Figure())
+        >>> len(fig.axes)
+        4
+        """
         from .plot import residual_diagnostics
 
         return residual_diagnostics(np.asarray(self.standardized_resid, dtype=float),
@@ -356,6 +575,22 @@ class ARIMAPanelResult:
         ``converged``, ``method``, ``llf``, ``iterations`` and ``message`` per
         series; a series that could not be fitted has ``converged=False`` and
         the reason in ``message``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import sigconv
+    >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+    >>> panel = sigconv.ARIMA((1, 0, 0)).fit(pd.DataFrame({"a": x[:150], "b": x[150:]}))
+    >>> panel
+    ARIMAPanelResult(ARIMA(1,0,0), 2 series, 2 converged)
+    >>> panel.params.round(3)
+       const  ar.L1  sigma2
+    a  0.156  0.664   0.911
+    b -0.331  0.549   1.130
+    >>> bool(panel["b"].llf == panel.status.loc["b", "llf"])
+    True
     """
 
     def __init__(self, fits, design, data):
@@ -406,7 +641,32 @@ class ARIMAPanelResult:
 
     def forecast(self, h, level=(80, 95), exog=None):
         """Every fitted series' forecast table, stacked: a DataFrame indexed by
-        (series, period)."""
+        (series, period).
+
+        Parameters
+        ----------
+        h, level, exog
+            As in :meth:`ARIMAResult.forecast`, for every series.
+
+        Returns
+        -------
+        DataFrame
+            The columns of :meth:`ARIMAResult.forecast`; series that could
+            not be fitted are left out.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> panel = sigconv.ARIMA((1, 0, 0)).fit(pd.DataFrame({"a": x[:150], "b": x[150:]}))
+        >>> table = panel.forecast(2)
+        >>> table.index.names, table.index.tolist()
+        (FrozenList(['series', 'period']), [('a', 150), ('a', 151), ('b', 150), ('b', 151)])
+        >>> table.loc["b", "mean"].equals(panel["b"].forecast(2)["mean"])
+        True
+        """
         import pandas as pd
 
         tables = {label: self[label].forecast(h, level, exog) for i, label in

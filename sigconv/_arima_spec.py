@@ -23,6 +23,17 @@ class ARIMAKernels(NamedTuple):
     gives the psi-weights) and ``ma`` ``theta(B) Theta(B^s)``.  The CSS
     residuals are ``generalized_ar`` applied to ``y - x' beta`` (``mode=
     "valid"``), then filtered by ``1 / ma`` from a zero start.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sigconv
+    >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+    >>> ar, difference, generalized_ar, ma = sigconv.ARIMA((1, 1, 0)).fit(np.cumsum(x)).kernels
+    >>> ar.name, difference.weights, ma.weights
+    ('ar', array([ 1., -1.]), array([1.]))
+    >>> np.allclose(generalized_ar.weights, (ar @ difference).weights)
+    True
     """
 
     ar: Kernel

@@ -67,7 +67,29 @@ def _lag_products(z, nlags):
 
 def lag_sums(z, nlags):
     """``sum_t z[t + k] z[t]`` for k = 0..nlags, O(n nlags) per series, in numba
-    (the lags are the vector lanes; no padded copy, unlike :func:`_lag_products`)."""
+    (the lags are the vector lanes; no padded copy, unlike :func:`_lag_products`).
+
+    Parameters
+    ----------
+    z : ndarray, shape (m, n)
+        One series per row (not demeaned here).
+    nlags : int >= 0
+
+    Returns
+    -------
+    ndarray, shape (m, nlags + 1)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sigconv
+    >>> from sigconv.acf import lag_sums
+    >>> lag_sums(np.array([[1.0, 2.0, 3.0, 4.0]]), 2)       # 1+4+9+16, 2+6+12, 3+8
+    array([[30., 20., 11.]])
+    >>> x = np.random.default_rng(0).normal(size=50)
+    >>> np.allclose(lag_sums((x - x.mean())[None, :], 3)[0] / 50, sigconv.acovf(x, 3))
+    True
+    """
     core = engine._core("lagged")
     out = np.empty((z.shape[0], nlags + 1))
     run = core.lag_products if z.size * (nlags + 1) >= engine.SERIAL_BELOW_MACS else \

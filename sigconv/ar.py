@@ -405,6 +405,17 @@ class ARResult:
     method : str
     ic : pandas.Series or None
         The criterion of every order tried, when the order was selected.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sigconv
+    >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+    >>> result = sigconv.fit_ar(x, 1)                 # an AR(1) with phi = 0.6
+    >>> result.order, result.method, round(float(result.coef[0]), 3)
+    (1, 'yule_walker', 0.577)
+    >>> round(result.sigma2, 3)
+    1.027
     """
 
     def __init__(self, values, mean, coef, sigma2, order, method, criteria, ic_name, data,
@@ -428,6 +439,25 @@ class ARResult:
 
     @property
     def ic(self):
+        """The information criterion of every order tried (a Series indexed by
+        order, named after the criterion), or None when the order was given.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> result = sigconv.fit_ar(x, max_order=3)
+        >>> result.ic.round(2)
+        order
+        0    217.32
+        1     17.16
+        2     19.16
+        3     20.54
+        Name: aic, dtype: float64
+        >>> result.order, sigconv.fit_ar(x, 1).ic is None
+        (1, True)
+        """
         if self._criteria is None:
             return None
         import pandas as pd
@@ -437,7 +467,19 @@ class ARResult:
 
     @property
     def params(self):
-        """statsmodels-style parameters: ``const`` (the mean), ``ar.L1``.., ``sigma2``."""
+        """statsmodels-style parameters: ``const`` (the mean), ``ar.L1``.., ``sigma2``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> sigconv.fit_ar(x, 1).params.round(3)
+        const    -0.066
+        ar.L1     0.577
+        sigma2    1.027
+        dtype: float64
+        """
         import pandas as pd
 
         names = ["const"] + [f"ar.L{j + 1}" for j in range(self.order)] + ["sigma2"]
@@ -446,25 +488,77 @@ class ARResult:
 
     @property
     def llf(self):
-        """The exact Gaussian log-likelihood of the series at the fitted parameters."""
+        """The exact Gaussian log-likelihood of the series at the fitted parameters.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> round(sigconv.fit_ar(x, 1).llf, 2)
+        -716.22
+        >>> sigconv.fit_ar(x, 1, method="mle").llf >= sigconv.fit_ar(x, 1).llf  # the maximum
+        True
+        """
         from ._ar_exact import loglike
 
         return float(loglike(self._values, self.mean, self.coef, self.sigma2))
 
     @property
     def intercept(self):
-        """The regression constant ``mean * (1 - sum coef)`` (statsmodels AutoReg's ``const``)."""
+        """The regression constant ``mean * (1 - sum coef)`` (statsmodels AutoReg's ``const``).
+
+        Examples
+        --------
+        >>> import sigconv
+        >>> result = sigconv.fit_ar([1.0, 3.0, 2.0, 4.0, 3.0, 5.0, 4.0, 6.0], 1)
+        >>> bool(abs(result.intercept - result.mean * (1 - result.coef[0])) < 1e-12)
+        True
+        """
         return self.mean * (1.0 - self.coef.sum())
 
     @property
     def whitening_kernel(self):
         """The causal kernel ``[1, -phi_1, ..., -phi_p]`` that turns the series into
-        its innovations."""
+        its innovations.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> kernel = sigconv.fit_ar(x, 1).whitening_kernel
+        >>> kernel.origin, np.round(kernel.weights, 4)
+        (0, array([ 1.    , -0.5767]))
+        """
         return Kernel(np.concatenate([[1.0], -self.coef]), origin=0,
                       name=f"phi(B), AR({self.order})")
 
     def impulse_response(self, n):
-        """The first ``n`` psi-weights: the inverse of the whitening kernel."""
+        """The first ``n`` psi-weights: the inverse of the whitening kernel.
+
+        Parameters
+        ----------
+        n : int >= 1
+
+        Returns
+        -------
+        ndarray, shape (n,)
+            ``psi_0 = 1, psi_1, ...``: the response of the series to one
+            innovation.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> result = sigconv.fit_ar(x, 1)
+        >>> psi = result.impulse_response(4)
+        >>> np.round(psi, 4)
+        array([1.    , 0.5767, 0.3326, 0.1918])
+        >>> np.allclose(psi, result.coef[0] ** np.arange(4))      # AR(1): phi ** j
+        True
+        """
         return kernels.inverse(self.whitening_kernel, n).weights
 
     def _wrap(self, y):
@@ -477,7 +571,20 @@ class ARResult:
     @property
     def residuals(self):
         """The whitened series ``phi(B)(x - mean)`` (NaN for the first p samples,
-        which lack a full window)."""
+        which lack a full window).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> result = sigconv.fit_ar(x, 1)
+        >>> e = result.residuals
+        >>> bool(np.isnan(e[0])), round(float(np.nanvar(e)), 2)     # about sigma2
+        (True, 1.03)
+        >>> np.allclose(e[1:], (x[1:] - result.mean) - result.coef[0] * (x[:-1] - result.mean))
+        True
+        """
         z = self._values - self.mean
         e = engine.convolve(z, self.whitening_kernel, mode="causal", method="direct")
         e[:self.order] = np.nan
@@ -485,16 +592,50 @@ class ARResult:
 
     @property
     def fittedvalues(self):
-        """One-step predictions ``x - residuals``."""
+        """One-step predictions ``x - residuals``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> result = sigconv.fit_ar(x, 1)
+        >>> fitted = result.fittedvalues
+        >>> np.allclose(fitted[1:], result.mean + result.coef[0] * (x[:-1] - result.mean))
+        True
+        """
         e = np.asarray(self.residuals, dtype=float)
         return self._wrap(self._values - e)
 
     def forecast(self, h, level=(80, 95)):
         """Forecasts of the next ``h`` values with normal prediction intervals.
 
-        Returns a DataFrame with ``mean``, ``se`` and ``lower_L`` / ``upper_L``
-        for each level ``L``, indexed by the following periods.  The standard
-        error of step j is ``sqrt(sigma2 sum_{i<j} psi_i^2)``.
+        The standard error of step j is ``sqrt(sigma2 sum_{i<j} psi_i^2)``.
+
+        Parameters
+        ----------
+        h : int >= 1
+            Steps ahead.
+        level : float or sequence of floats in (0, 100)
+            Coverage of the prediction intervals, in percent.
+
+        Returns
+        -------
+        DataFrame
+            ``mean``, ``se`` and ``lower_L`` / ``upper_L`` for each level
+            ``L``, indexed by the following periods (the series' index
+            continued).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> sigconv.fit_ar(x, 1).forecast(3).round(3)
+              mean     se  lower_80  upper_80  lower_95  upper_95
+        500 -0.278  1.013    -1.576     1.021    -2.264     1.708
+        501 -0.188  1.170    -1.687     1.311    -2.481     2.104
+        502 -0.136  1.217    -1.696     1.424    -2.522     2.249
         """
         import pandas as pd
         from scipy.stats import norm
@@ -522,7 +663,35 @@ class ARResult:
     def simulate(self, n, seed=None, burn=None):
         """A path of ``n`` samples from the fitted model: Gaussian noise through the
         recursive filter, after ``burn`` discarded samples (default: until the
-        psi-weights have decayed below 1e-10, at least 100)."""
+        psi-weights have decayed below 1e-10, at least 100).
+
+        Parameters
+        ----------
+        n : int >= 1
+        seed : int, numpy.random.Generator or None
+        burn : int >= 0, optional
+
+        Returns
+        -------
+        ndarray, shape (n,)
+
+        Raises
+        ------
+        ValueError
+            The model is not stationary.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> result = sigconv.fit_ar(x, 1)
+        >>> path = result.simulate(20_000, seed=1)
+        >>> round(float(sigconv.fit_ar(path, 1).coef[0]), 1)       # recovers phi
+        0.6
+        >>> np.array_equal(path, result.simulate(20_000, seed=1))
+        True
+        """
         n = V.check_int(n, "n")
         self._require_stationary("simulate")
         if burn is None:
@@ -536,7 +705,19 @@ class ARResult:
     @property
     def is_stationary(self):
         """Whether the roots of the whitening kernel lie outside the unit circle (every
-        partial autocorrelation of the model inside (-1, 1))."""
+        partial autocorrelation of the model inside (-1, 1)).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> sigconv.fit_ar(x, 1).is_stationary
+        True
+        >>> growth = sigconv.fit_ar(1.1 ** np.arange(30), 1, method="ols")   # explosive
+        >>> round(float(growth.coef[0]), 4), growth.is_stationary
+        (1.1, False)
+        """
         from ._ar_exact import _reflection
 
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -550,7 +731,33 @@ class ARResult:
                              "the series)")
 
     def acf(self, nlags=10):
-        """The model's theoretical autocorrelations, lags 0..nlags."""
+        """The model's theoretical autocorrelations, lags 0..nlags.
+
+        Parameters
+        ----------
+        nlags : int >= 0
+
+        Returns
+        -------
+        ndarray, shape (nlags + 1,)
+
+        Raises
+        ------
+        ValueError
+            The model is not stationary.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> result = sigconv.fit_ar(x, 1)
+        >>> rho = result.acf(3)
+        >>> np.round(rho, 4)
+        array([1.    , 0.5767, 0.3326, 0.1918])
+        >>> np.allclose(rho, result.coef[0] ** np.arange(4))     # AR(1): phi ** k
+        True
+        """
         nlags = V.check_int(nlags, "nlags", minimum=0)
         self._require_stationary("acf")
         return _model_acf(self.coef, nlags)
@@ -558,7 +765,33 @@ class ARResult:
     def spectral_density(self, freqs=None, fs=1.0):
         """One-sided spectral density ``2 sigma2 / (fs |phi(exp(-2 pi i f / fs))|^2)``,
         the expectation of :func:`sigconv.periodogram` (``scaling="density"``)
-        away from 0 and fs/2.  Default frequencies: 512 from 0 to fs/2."""
+        away from 0 and fs/2.
+
+        Parameters
+        ----------
+        freqs : array_like, optional
+            Frequencies, in the units of ``fs``; default 512 from 0 to fs/2.
+        fs : float > 0
+            Sampling frequency.
+
+        Returns
+        -------
+        ndarray
+            The density at ``freqs``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> result = sigconv.fit_ar(x, 1)
+        >>> density = result.spectral_density([0.0, 0.25, 0.5])
+        >>> np.round(density, 4)
+        array([11.4587,  1.5409,  0.826 ])
+        >>> phi = result.coef[0]
+        >>> np.allclose(density[[0, 2]], 2 * result.sigma2 / np.array([1 - phi, 1 + phi]) ** 2)
+        True
+        """
         fs = V.check_real(fs, "fs", 0)
         freqs = np.linspace(0, fs / 2, 512) if freqs is None else np.asarray(freqs, float)
         w = 2 * np.pi * freqs / fs
@@ -567,7 +800,24 @@ class ARResult:
         return 2 * self.sigma2 / (fs * np.abs(phi) ** 2)
 
     def summary(self):
-        """A text summary: order, method, coefficients, mean and sigma2."""
+        """A text summary: order, method, coefficients, mean and sigma2.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+        >>> print(sigconv.fit_ar(x, max_order=3).summary())
+        AR(1) fitted by yule_walker, 500 observations
+             const  -0.0659248
+             ar.L1   0.576686
+            sigma2   1.02667
+          order chosen by aic among 0..3
+        """
         lines = [f"AR({self.order}) fitted by {self.method}, {len(self._values)} observations"]
         lines += [f"  {name:>8s}  {value: .6g}" for name, value in self.params.items()]
         if self._criteria is not None:
@@ -640,6 +890,22 @@ class ARPanelResult:
     results : dict
         Label (DataFrame column, or position) -> ARResult.  ``panel[label]``
         builds just one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import sigconv
+    >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=500), [0.6])
+    >>> panel = sigconv.fit_ar(pd.DataFrame({"a": x[:250], "b": x[250:]}), 1)
+    >>> panel
+    ARPanelResult(2 series, orders [1])
+    >>> panel.params.round(3)
+       const  ar.L1  sigma2
+    a -0.012  0.640   1.032
+    b -0.120  0.491   1.003
+    >>> round(float(panel["b"].coef[0]), 3)
+    0.491
     """
 
     def __init__(self, make_result, means, coefs, sigma2, orders, data):
@@ -663,6 +929,20 @@ class ARPanelResult:
 
     @property
     def results(self):
+        """Every series' :class:`ARResult`, by label (built on first access).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=(300, 2)), [0.6],
+        ...                              axis=0)
+        >>> panel = sigconv.fit_ar(x, 1)                  # one series per column
+        >>> sorted(panel.results)
+        [0, 1]
+        >>> [round(float(r.coef[0]), 1) for r in panel.results.values()]
+        [0.6, 0.6]
+        """
         if self._results is None:
             self._results = {label: self._make(s) for s, label in enumerate(self._labels)}
         return self._results

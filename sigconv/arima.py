@@ -155,6 +155,22 @@ class ARIMA:
         -----
         ConvergenceWarning
             When the optimiser stops before converging (the message says why).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = sigconv.recursive_filter(np.random.default_rng(0).normal(size=300), [0.6])
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(x)
+        >>> type(result).__name__, round(result.llf, 2), round(result.sigma2, 3)
+        ('ARIMAResult', -431.08, 1.035)
+        >>> y = x.copy()
+        >>> y[[10, 50]] = np.nan                           # missing values: exact ML
+        >>> result = sigconv.ARIMA((1, 0, 0)).fit(y)
+        >>> result.method, result.nobs, round(float(result.params["ar.L1"]), 2)
+        ('ml', 298, 0.62)
+        >>> sigconv.ARIMA((1, 0, 0)).fit(np.stack([x[:150], x[150:]]))   # one series per row
+        ARIMAPanelResult(ARIMA(1,0,0), 2 series, 2 converged)
         """
         return self._fit(y, maxiter, axis)
 

@@ -169,7 +169,26 @@ def diffuse(x, steps, rate, *, boundary="reflect", axis=-1, dtype=None):
 
 
 class StochasticEstimate(NamedTuple):
-    """A Monte-Carlo convolution: ``estimate`` and its standard error, like ``x``."""
+    """A Monte-Carlo convolution: ``estimate`` and its standard error, like ``x``.
+
+    Attributes
+    ----------
+    estimate : ndarray, Series or DataFrame
+        The mean of the draws per output, shaped and labelled like ``x``.
+    stderr : ndarray, Series or DataFrame
+        Its standard error, likewise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sigconv
+    >>> x = np.arange(8.0)
+    >>> estimate, stderr = sigconv.stochastic_convolve(x, [1.0, 1.0, 1.0], n_samples=1000,
+    ...                                                 seed=0)
+    >>> exact = sigconv.convolve(x, sigconv.propagator([1.0, 1.0, 1.0]), "same")
+    >>> bool(np.all(np.abs(estimate - exact) < 5 * stderr))
+    True
+    """
 
     estimate: object
     stderr: object

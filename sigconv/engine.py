@@ -268,6 +268,33 @@ def convolve_values(x, weights, origin, mode="same", *, boundary="constant", cva
     Returns ``(y, label_start)``: the (n_series, n_out) result and, for
     ``full`` and ``valid``, the input position of the first output's origin
     (None when the output is aligned with the input).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_series, n)
+        Contiguous float array, as ``series_input(...).values``.
+    weights : ndarray, shape (1, k) or (n_series, k)
+        One kernel for every series, or one per series.
+    origin : int
+        Index of lag 0 in the weights.
+    mode, boundary, cval, method, nan, min_weight, dilation
+        As in :func:`convolve`.
+
+    Returns
+    -------
+    y : ndarray, shape (n_series, n_out)
+    label_start : int or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.engine import convolve_values
+    >>> x = np.arange(6.0)[None, :]
+    >>> y, label_start = convolve_values(x, np.array([[1.0, 2.0, 1.0]]), 1, "full")
+    >>> np.allclose(y[0], np.convolve(x[0], [1.0, 2.0, 1.0])), label_start
+    (True, -1)
+    >>> convolve_values(x, np.array([[1.0, 2.0, 1.0]]), 1)[1] is None
+    True
     """
     V.check_option(mode, "mode", MODES)
     V.check_option(boundary, "boundary", BOUNDARIES)
@@ -569,18 +596,63 @@ class StreamFilter:
     @property
     def state(self):
         """The carried samples, shape (n_series, span - 1), oldest first; None before
-        the first chunk."""
+        the first chunk.
+
+        Examples
+        --------
+        >>> from sigconv import StreamFilter
+        >>> stream = StreamFilter([1.0, 1.0, 1.0])
+        >>> stream.state is None
+        True
+        >>> _ = stream.process([1.0, 2.0, 3.0])
+        >>> stream.state
+        array([[2., 3.]])
+        """
         return None if self._history is None else self._history.copy()
 
     def reset(self):
-        """Forget the carried samples: the next chunk starts a new series."""
+        """Forget the carried samples: the next chunk starts a new series.
+
+        Examples
+        --------
+        >>> from sigconv import StreamFilter
+        >>> stream = StreamFilter([1.0, 1.0])
+        >>> stream.process([1.0, 2.0])
+        array([1., 3.])
+        >>> stream.reset()
+        >>> stream.process([5.0])               # no 2.0 carried over
+        array([5.])
+        """
         self._history = None
 
     def process(self, chunk):
         """Filter the next chunk; returns as many outputs as the chunk has samples.
 
-        ``chunk`` is 1-D, an array of series with time on the last axis, a
-        Series or a DataFrame, with the same number of series every call.
+        Parameters
+        ----------
+        chunk : array_like, shape (m,) or (n_series, m), Series or DataFrame
+            1-D, an array of series with time on the last axis, a Series or
+            a DataFrame, with the same number of series every call.
+
+        Returns
+        -------
+        ndarray, Series or DataFrame
+            Shaped and labelled like ``chunk``.
+
+        Raises
+        ------
+        ValueError
+            ``chunk`` holds another number of series than the first did.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv import StreamFilter, convolve
+        >>> x = np.random.default_rng(0).normal(size=20)
+        >>> stream = StreamFilter([0.25, 0.5, 0.25])
+        >>> y = np.concatenate([stream.process(c) for c in np.array_split(x, 4)])
+        >>> np.allclose(y, convolve(x, [0.25, 0.5, 0.25], mode="causal"))
+        True
         """
         data = V.series_input(chunk, "chunk", dtype=None if self._history is None
                               else self._history.dtype, min_length=0)

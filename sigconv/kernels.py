@@ -66,21 +66,57 @@ class Kernel:
 
     @property
     def weights(self):
-        """The weights, a read-only float64 array of shape (k,)."""
+        """The weights, a read-only float64 array of shape (k,).
+
+        Examples
+        --------
+        >>> from sigconv import Kernel
+        >>> k = Kernel([1, 2, 3])
+        >>> k.weights
+        array([1., 2., 3.])
+        >>> k.weights.flags.writeable
+        False
+        """
         return self._weights.view()
 
     @property
     def origin(self):
-        """Index of lag 0 in :attr:`weights`."""
+        """Index of lag 0 in :attr:`weights`.
+
+        Examples
+        --------
+        >>> from sigconv import Kernel
+        >>> Kernel([1.0, 2.0, 1.0]).origin, Kernel([1.0, 2.0, 1.0], origin=0).origin
+        (1, 0)
+        """
         return self._origin
 
     @property
     def name(self):
+        """The label shown in ``repr``, or None.
+
+        Examples
+        --------
+        >>> from sigconv import Kernel
+        >>> Kernel([0.5, 0.5], name="pair").name
+        'pair'
+        >>> Kernel([0.5, 0.5]).name is None
+        True
+        """
         return self._name
 
     @property
     def lags(self):
-        """The lag each weight applies to: ``arange(k) - origin``."""
+        """The lag each weight applies to: ``arange(k) - origin``.
+
+        Examples
+        --------
+        >>> from sigconv import Kernel
+        >>> Kernel([1.0, 2.0, 1.0]).lags
+        array([-1,  0,  1])
+        >>> Kernel([1.0, 2.0, 1.0], origin=0).lags
+        array([0, 1, 2])
+        """
         return np.arange(len(self)) - self._origin
 
     def __len__(self):
@@ -212,16 +248,46 @@ class Kernel:
 
     def flip(self):
         """The time-reversed kernel (lag l becomes lag -l): correlation with
-        ``k`` is convolution with ``k.flip()``."""
+        ``k`` is convolution with ``k.flip()``.
+
+        Returns
+        -------
+        Kernel
+            Weights reversed, origin ``k - 1 - origin``, same name.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv import Kernel, convolve, correlate
+        >>> k = Kernel([1.0, 2.0, 3.0], origin=0)
+        >>> k.flip()
+        Kernel(weights=[3., 2., 1.], origin=2)
+        >>> k.flip().lags
+        array([-2, -1,  0])
+        >>> x = np.random.default_rng(0).normal(size=10)
+        >>> np.allclose(correlate(x, k), convolve(x, k.flip()))
+        True
+        """
         return Kernel(self._weights[::-1], len(self) - 1 - self._origin, self._name)
 
     def normalize(self):
         """The kernel scaled so that its weights sum to 1 (unit gain at frequency 0).
 
+        Returns
+        -------
+        Kernel
+            Same origin and name.
+
         Raises
         ------
         ValueError
             If the weights sum to zero (a differencing kernel, say).
+
+        Examples
+        --------
+        >>> from sigconv import Kernel
+        >>> Kernel([1.0, 1.0, 2.0]).normalize().weights
+        array([0.25, 0.25, 0.5 ])
         """
         total = self._weights.sum()
         if total == 0:

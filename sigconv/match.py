@@ -597,7 +597,38 @@ class StreamMatcher:
         self._flushed = False
 
     def process(self, chunk):
-        """Score the windows ``chunk`` completes; return the matches now final."""
+        """Score the windows ``chunk`` completes; return the matches now final.
+
+        Parameters
+        ----------
+        chunk : array_like, shape (c,)
+            The next samples of the series (finite).
+
+        Returns
+        -------
+        DataFrame
+            ``start``, ``end``, ``score`` of the matches that no later sample
+            can change, best first, as :func:`find_matches`.
+
+        Raises
+        ------
+        ValueError
+            ``chunk`` holds NaN or inf, or the matcher was flushed.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.match import StreamMatcher
+        >>> shape = np.sin(np.linspace(0, 3 * np.pi, 50))
+        >>> x = np.random.default_rng(0).normal(size=600)
+        >>> x[100:150] += 3 * shape
+        >>> matcher = StreamMatcher(shape, threshold=0.8)
+        >>> len(matcher.process(x[:120]))          # the window at 100 is not complete yet
+        0
+        >>> matcher.process(x[120:300]).round(3)
+           start  end  score
+        0    100  150  0.906
+        """
         values = np.asarray(chunk, dtype=float).reshape(-1)
         if self._flushed:
             raise ValueError("this StreamMatcher was flushed at the end of its series; make "
@@ -618,7 +649,28 @@ class StreamMatcher:
         return self._emit(lambda last: last + self.exclusion < scored)
 
     def flush(self):
-        """The matches still pending at the end of the series (which it ends)."""
+        """The matches still pending at the end of the series (which it ends).
+
+        Returns
+        -------
+        DataFrame
+            ``start``, ``end``, ``score``, as :meth:`process`.  Later calls
+            of :meth:`process` raise ValueError.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.match import StreamMatcher
+        >>> shape = np.sin(np.linspace(0, 3 * np.pi, 50))
+        >>> x = np.random.default_rng(0).normal(size=600)
+        >>> x[540:590] += 3 * shape                # near the end: a later window could win
+        >>> matcher = StreamMatcher(shape, threshold=0.8)
+        >>> len(matcher.process(x))
+        0
+        >>> matcher.flush().round(3)
+           start  end  score
+        0    540  590  0.923
+        """
         self._flushed = True
         return self._emit(lambda last: True)
 

@@ -299,7 +299,25 @@ class _Accessor:
 
 @pd.api.extensions.register_series_accessor("sigconv")
 class SeriesAccessor(_Accessor):
-    """``Series.sigconv``: sigconv's functions with the Series as the data."""
+    """``Series.sigconv``: sigconv's functions with the Series as the data.
+
+    Registered by ``import sigconv``; see the module docstring for the
+    accessor's defaults.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import sigconv
+    >>> s = pd.Series([1.0, 2.0, 6.0, 2.0, 1.0], name="flow")
+    >>> type(s.sigconv).__name__
+    'SeriesAccessor'
+    >>> smoothed = s.sigconv.smooth("ma:3")
+    >>> smoothed.equals(sigconv.convolve(s, sigconv.Kernel.from_spec("ma:3"), mode="same",
+    ...                                  boundary="reflect"))
+    True
+    >>> smoothed.name
+    'flow'
+    """
 
     def find_matches(self, template, k=None, threshold=None, exclusion=None, **kwargs):
         """The best non-overlapping matches of ``template``: :func:`sigconv.find_matches`.
@@ -365,7 +383,23 @@ class SeriesAccessor(_Accessor):
 
 @pd.api.extensions.register_dataframe_accessor("sigconv")
 class DataFrameAccessor(_Accessor):
-    """``DataFrame.sigconv``: sigconv's functions applied to every column."""
+    """``DataFrame.sigconv``: sigconv's functions applied to every column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import sigconv
+    >>> df = pd.DataFrame({"a": [1.0, 2.0, 6.0, 2.0, 1.0], "b": [0.0, 3.0, 0.0, 3.0, 0.0]})
+    >>> type(df.sigconv).__name__
+    'DataFrameAccessor'
+    >>> df.sigconv.smooth("ma:3").round(3)
+           a    b
+    0  1.333  1.0
+    1  3.000  1.0
+    2  3.333  2.0
+    3  3.000  1.0
+    4  1.333  1.0
+    """
 
     def _columns(self):
         """The columns as Series, after checking the frame as the functions do (a

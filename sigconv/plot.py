@@ -38,6 +38,17 @@ def residual_diagnostics(std_resid, index=None, lags=24, fig=None, title=None):
     Returns
     -------
     matplotlib Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.plot import residual_diagnostics
+    >>> z = np.random.default_rng(0).normal(size=200)
+    >>> fig = residual_diagnostics(z, lags=12, title="white noise")
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Standardized residuals', 'Histogram plus estimated density', 'Normal Q-Q', 'Correlogram']
+    >>> len(fig.axes[3].collections[0].get_segments())      # one stem per lag
+    12
     """
     from scipy import stats
 

@@ -422,6 +422,22 @@ class DecomposeResult:
         ``"additive"`` or ``"multiplicative"``.
     trend_kernel : Kernel
         The moving average that estimated the trend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sigconv
+    >>> x = np.tile([1.0, 3.0, 2.0, 0.0], 4) + 0.5 * np.arange(16)
+    >>> result = sigconv.decompose(x, period=4)
+    >>> result.period, result.model, result.trend_kernel.name
+    (4, 'additive', 'centered_ma(4)')
+    >>> np.round(result.seasonal[:4], 4)
+    array([-0.5,  1.5,  0.5, -1.5])
+    >>> bool(np.isnan(result.trend[[0, 1, -2, -1]]).all())   # the filter does not fit there
+    True
+    >>> parts = result.trend + result.seasonal + result.resid
+    >>> np.allclose(parts[2:-2], x[2:-2])
+    True
     """
 
     def __init__(self, observed, trend, seasonal, resid, period, model, trend_kernel, frame):
@@ -440,7 +456,29 @@ class DecomposeResult:
 
     def to_frame(self):
         """The four components as columns of one DataFrame (a column level per
-        component when the input held several series)."""
+        component when the input held several series).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``observed``, ``trend``, ``seasonal``, ``resid``, with the
+            input's index; for several series, ``(component, series)`` pairs.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> import sigconv
+        >>> x = pd.Series(np.tile([1.0, 3.0, 2.0, 0.0], 4) + 0.5 * np.arange(16))
+        >>> sigconv.decompose(x, period=4).to_frame().iloc[2:5]
+           observed  trend  seasonal  resid
+        2       3.0    2.5       0.5    0.0
+        3       1.5    3.0      -1.5    0.0
+        4       3.0    3.5      -0.5    0.0
+        >>> frame = sigconv.decompose(pd.DataFrame({"a": x, "b": 2 * x}), period=4).to_frame()
+        >>> frame.columns[:3].tolist()
+        [('observed', 'a'), ('observed', 'b'), ('trend', 'a')]
+        """
         return self._frame()
 
 

@@ -22,14 +22,48 @@ _WORKERS = os.cpu_count() or 1
 
 
 class FrequencyResponse(NamedTuple):
-    """A kernel's frequency response; unpacks as ``frequency, gain, phase``."""
+    """A kernel's frequency response; unpacks as ``frequency, gain, phase``.
+
+    Attributes
+    ----------
+    frequency : ndarray, shape (n,)
+        In the units of ``fs``, from 0 up to ``fs / 2``.
+    gain : ndarray, shape (n,)
+        Magnitude of the response.
+    phase : ndarray, shape (n,)
+        Phase of the response, in radians.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sigconv
+    >>> frequency, gain, phase = sigconv.frequency_response([0.5, 0.5], n=4)
+    >>> frequency
+    array([0.   , 0.125, 0.25 , 0.375])
+    >>> np.allclose(gain, np.cos(np.pi * frequency))      # closed form of a 2-tap mean
+    True
+    """
 
     frequency: np.ndarray
     gain: np.ndarray
     phase: np.ndarray
 
     def to_frame(self):
-        """A DataFrame indexed by frequency, with columns gain and phase."""
+        """A DataFrame indexed by frequency, with columns gain and phase.
+
+        Returns
+        -------
+        DataFrame
+
+        Examples
+        --------
+        >>> import sigconv
+        >>> frame = sigconv.frequency_response([0.5, 0.5], n=4).to_frame()
+        >>> frame.index.name, frame.columns.tolist()
+        ('frequency', ['gain', 'phase'])
+        >>> frame.loc[0.25].round(4).tolist()             # cos(pi/4), -pi/4
+        [0.7071, -0.7854]
+        """
         import pandas as pd
 
         return pd.DataFrame({"gain": self.gain, "phase": self.phase},
@@ -195,13 +229,51 @@ def _taper(freqs, cut, width, keep_below):
 
 
 class Periodogram(NamedTuple):
-    """A periodogram; unpacks as ``frequency, power`` like scipy's ``f, Pxx``."""
+    """A periodogram; unpacks as ``frequency, power`` like scipy's ``f, Pxx``.
+
+    Attributes
+    ----------
+    frequency : ndarray, shape (m,)
+        The frequencies, in the units of ``fs``.
+    power : ndarray, Series or DataFrame
+        Power at each frequency, shaped and labelled like the input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import sigconv
+    >>> x = np.cos(np.pi / 2 * np.arange(8))             # a quarter of the sampling rate
+    >>> frequency, power = sigconv.periodogram(x)
+    >>> frequency
+    array([0.   , 0.125, 0.25 , 0.375, 0.5  ])
+    >>> float(frequency[np.argmax(power)]), round(float(power.max()), 4)
+    (0.25, 4.0)
+    """
 
     frequency: np.ndarray
     power: object  # ndarray, or a Series / DataFrame indexed by frequency
 
     def to_frame(self):
-        """The power as a DataFrame indexed by frequency."""
+        """The power as a DataFrame indexed by frequency.
+
+        Returns
+        -------
+        DataFrame
+            Column ``power`` for one unlabelled series, the Series' name or
+            the DataFrame's columns for pandas input, one column per series
+            otherwise.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import sigconv
+        >>> x = np.cos(np.pi / 2 * np.arange(8))
+        >>> frame = sigconv.periodogram(x).to_frame()
+        >>> frame.columns.tolist(), frame.index.name
+        (['power'], 'frequency')
+        >>> float(frame["power"].idxmax())
+        0.25
+        """
         import pandas as pd
 
         if isinstance(self.power, pd.DataFrame):

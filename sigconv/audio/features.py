@@ -42,7 +42,30 @@ FRAME_RATE = RATE / HOP
 
 def to_rate(samples, sr, rate=RATE):
     """``samples`` at ``rate`` Hz (``scipy.signal.resample_poly`` by
-    :func:`sigconv.audio.io.resample_factors`)."""
+    :func:`sigconv.audio.io.resample_factors`).
+
+    Parameters
+    ----------
+    samples : array_like, shape (n,)
+    sr : int
+        Their rate, in Hz.
+    rate : int
+        The rate wanted; default ``RATE`` (8 kHz).
+
+    Returns
+    -------
+    ndarray of float64
+        The samples themselves when ``sr == rate``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.audio.features import to_rate
+    >>> to_rate(np.zeros(44100), 44100).shape            # one second at 8 kHz
+    (8000,)
+    >>> to_rate(np.zeros(800), 16000, rate=8000).shape
+    (400,)
+    """
     from scipy.signal import resample_poly
 
     from .io import resample_factors
@@ -60,6 +83,30 @@ def stft_power(x, frame=FRAME, hop=HOP):
     correlation of ``x`` with ``window * exp(2 pi i k j / frame)`` at lag
     ``t * hop``, as ``scipy.signal.stft(x, window="hann", nperseg=frame,
     noverlap=frame - hop, boundary=None, padded=False)`` up to its scaling.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+    frame : int >= 1
+        Samples per frame (window length).
+    hop : int >= 1
+        Samples between frame starts.
+
+    Returns
+    -------
+    ndarray, shape (n_frames, frame // 2 + 1)
+        ``n_frames = 1 + (n - frame) // hop``, or 0 when ``n < frame``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.audio.features import stft_power
+    >>> tone = np.sin(2 * np.pi * 1000 * np.arange(8000) / 8000)   # 1 kHz at 8 kHz
+    >>> power = stft_power(tone)
+    >>> power.shape
+    (59, 257)
+    >>> int(power[0].argmax()) * 8000 / 512                         # the peak bin, in Hz
+    1000.0
     """
     x = np.asarray(x, dtype=np.float64)
     n_frames = 1 + (x.size - frame) // hop if x.size >= frame else 0
@@ -80,7 +127,33 @@ def _hann(frame):
 def band_matrix(n_bands=N_BANDS, frame=FRAME, rate=RATE, edges=BAND_EDGES_HZ):
     """(frame // 2 + 1, n_bands) weights summing FFT bins into bands with
     edges spaced evenly in log frequency; each bin's weight is split between
-    the bands by how much of its width falls in each (no bin is lost)."""
+    the bands by how much of its width falls in each (no bin is lost).
+
+    Parameters
+    ----------
+    n_bands : int >= 1
+    frame : int
+        FFT length of the spectrum the bands sum.
+    rate : float
+        Sampling rate, in Hz.
+    edges : (float, float)
+        Lowest and highest band edge, in Hz.
+
+    Returns
+    -------
+    ndarray, shape (frame // 2 + 1, n_bands)
+        Cached: treat it as read-only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.audio.features import band_matrix
+    >>> weights = band_matrix()
+    >>> weights.shape
+    (257, 32)
+    >>> round(float(weights.sum()), 4) == (3400 - 300) / (8000 / 512)   # the bins in band
+    True
+    """
     bounds = np.geomspace(edges[0], edges[1], n_bands + 1)
     width = rate / frame
     centres = np.arange(frame // 2 + 1) * width
@@ -92,7 +165,31 @@ def band_matrix(n_bands=N_BANDS, frame=FRAME, rate=RATE, edges=BAND_EDGES_HZ):
 
 
 def compressed_bands(power, n_bands):
-    """Band energies over their mean, to the power ``COMPRESSION``."""
+    """Band energies over their mean, to the power ``COMPRESSION``.
+
+    Parameters
+    ----------
+    power : ndarray, shape (n_frames, n_bins)
+        A power spectrogram, as from :func:`stft_power`.
+    n_bands : int >= 1
+
+    Returns
+    -------
+    ndarray, shape (n_frames, n_bands)
+        ``(energy / mean(energy)) ** COMPRESSION``, the mean over every
+        frame and band, so a gain change cancels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.audio.features import compressed_bands, stft_power
+    >>> x = np.random.default_rng(0).normal(size=8000)
+    >>> bands = compressed_bands(stft_power(x), 32)
+    >>> bands.shape
+    (59, 32)
+    >>> np.allclose(compressed_bands(stft_power(10 * x), 32), bands)     # gain-invariant
+    True
+    """
     energy = power @ band_matrix(n_bands, (power.shape[1] - 1) * 2)
     mean = max(float(energy.mean()), np.finfo(float).tiny)
     return (energy / mean) ** COMPRESSION
@@ -101,7 +198,30 @@ def compressed_bands(power, n_bands):
 def onset_envelope(band_energy):
     """Each band (column) band-passed in time: Gaussian smoothing with
     ``FAST_SIGMA`` frames minus with ``SLOW_SIGMA`` frames (a
-    difference-of-Gaussians kernel; reflecting edges)."""
+    difference-of-Gaussians kernel; reflecting edges), less the mean over
+    the bands of each frame.
+
+    Parameters
+    ----------
+    band_energy : ndarray, shape (n_frames, n_bands)
+
+    Returns
+    -------
+    ndarray, shape (n_frames, n_bands)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.audio.features import onset_envelope
+    >>> steady = np.ones((100, 4))
+    >>> float(np.abs(onset_envelope(steady)).max())          # a constant level: nothing
+    0.0
+    >>> bands = steady.copy()
+    >>> bands[50:, 0] = 2.0                                  # a note starts in band 0
+    >>> envelope = onset_envelope(bands)
+    >>> bool(envelope[52, 0] > 0), np.allclose(envelope.mean(axis=1), 0)
+    (True, True)
+    """
     from .. import smooth
 
     columns = np.ascontiguousarray(band_energy.T)
@@ -116,7 +236,31 @@ def onset_envelope(band_energy):
 
 def features(samples, sr, *, n_bands=None):
     """The onset envelope of ``samples`` (taken at ``sr`` Hz): float32 array of
-    shape (n_frames, n_bands), one row every ``HOP / RATE`` seconds."""
+    shape (n_frames, n_bands), one row every ``HOP / RATE`` seconds.
+
+    Parameters
+    ----------
+    samples : array_like, shape (n,)
+        Mono audio.
+    sr : int
+        Its rate, in Hz; resampled to ``RATE`` first.
+    n_bands : int >= 1, optional
+        Default ``N_BANDS``.
+
+    Returns
+    -------
+    ndarray of float32, shape (n_frames, n_bands)
+
+    Examples
+    --------
+    >>> from sigconv.audio import synth
+    >>> from sigconv.audio.features import features
+    >>> song = synth.song(0, duration=3.0, sr=8000)
+    >>> features(song, 8000).shape                 # 62.5 frames per second
+    (184, 32)
+    >>> features(synth.song(0, duration=3.0, sr=16000), 16000, n_bands=16).shape
+    (184, 16)
+    """
     x = to_rate(samples, sr)
     x = x - x.mean()
     n_bands = N_BANDS if n_bands is None else n_bands

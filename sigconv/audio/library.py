@@ -53,6 +53,21 @@ class Match:
         library scores as high.
     speed : float
         Estimated playback speed of the snippet (1.02: 2% fast).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.audio import SongLibrary, synth
+    >>> songs = synth.songs(2, duration=10.0, sr=8000, seed=1)
+    >>> library = SongLibrary().add(songs[0], sr=8000).add(songs[1], sr=8000)
+    >>> match = library.identify(songs[1][8000 * 3:8000 * 7], sr=8000)
+    >>> match.song, round(match.offset_s, 1), match.speed
+    ('song1', 3.0, 1.0)
+    >>> bool(match.score > 0.9 and match.confidence > 0.99)
+    True
+    >>> noise = np.random.default_rng(0).normal(size=8000 * 4)
+    >>> library.identify(noise, sr=8000).song is None         # no match
+    True
     """
 
     song: str | None
@@ -92,7 +107,32 @@ class SongLibrary:
     @classmethod
     def build(cls, sources, *, progress=False):
         """Index every audio file of ``sources`` (paths, or a folder: its audio
-        files, sorted), each under its file name without extension."""
+        files, sorted), each under its file name without extension.
+
+        Parameters
+        ----------
+        sources : str, path-like, or sequence of them
+            Audio files, or one folder.
+        progress : bool
+            Show a progress bar (needs ``tqdm``).
+
+        Returns
+        -------
+        SongLibrary
+
+        Examples
+        --------
+        >>> import os
+        >>> import tempfile
+        >>> from sigconv.audio import SongLibrary, save, synth
+        >>> songs = synth.songs(2, duration=10.0, sr=8000, seed=1)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     for name, samples in zip(["intro", "outro"], songs):
+        ...         save(os.path.join(folder, name + ".wav"), samples, 8000)
+        ...     library = SongLibrary.build(folder)
+        >>> library.songs
+        ['intro', 'outro']
+        """
         library = cls()
         paths = _audio_paths(sources)
         for path in _progress(paths, progress, "indexing"):
@@ -102,8 +142,35 @@ class SongLibrary:
     def add(self, source, sr=None, *, song=None):
         """Add one song: a path, or samples with their rate ``sr``.
 
-        ``song`` is its id (default: the file name without extension, or
-        ``"song<N>"`` for samples).
+        Parameters
+        ----------
+        source : str, path-like or array_like, shape (n,)
+            An audio file, or mono samples.
+        sr : float > 0, optional
+            The samples' rate in Hz; required for samples, ignored for a
+            file (read at the analysis rate).
+        song : str, optional
+            Its id; default the file name without extension, or
+            ``"song<N>"`` for samples (N songs already in the library).
+
+        Returns
+        -------
+        SongLibrary
+            ``self``, so that calls chain.
+
+        Raises
+        ------
+        ValueError
+            ``sr`` missing for samples, an id already in the library, or a
+            song too short to index.
+
+        Examples
+        --------
+        >>> from sigconv.audio import SongLibrary, synth
+        >>> songs = synth.songs(2, duration=10.0, sr=8000, seed=1)
+        >>> library = SongLibrary().add(songs[0], sr=8000).add(songs[1], sr=8000, song="b")
+        >>> library.songs
+        ['song0', 'b']
         """
         if isinstance(source, (str, os.PathLike)):
             from .io import load
@@ -132,12 +199,31 @@ class SongLibrary:
 
     @property
     def songs(self):
-        """The song ids, in the order added."""
+        """The song ids, in the order added (a new list).
+
+        Examples
+        --------
+        >>> from sigconv.audio import SongLibrary, synth
+        >>> library = SongLibrary().add(synth.song(1, duration=10.0, sr=8000), sr=8000,
+        ...                             song="first")
+        >>> library.songs
+        ['first']
+        """
         return list(self._songs)
 
     @property
     def duration_s(self):
-        """Seconds of music indexed (all songs)."""
+        """Seconds of music indexed (all songs).
+
+        Examples
+        --------
+        >>> from sigconv.audio import SongLibrary, synth
+        >>> library = SongLibrary()
+        >>> for samples in synth.songs(2, duration=10.0, sr=8000, seed=1):
+        ...     _ = library.add(samples, sr=8000)
+        >>> round(library.duration_s, 1)             # whole frames of two 10 s songs
+        19.9
+        """
         return sum(part.shape[0] for part in self._parts) * F.HOP / F.RATE
 
     def __len__(self):
@@ -163,7 +249,23 @@ class SongLibrary:
     # ------------------------------------------------------------ persistence
     def save(self, path):
         """Write the library to ``path`` (``.npz``), atomically: a temporary
-        file in the same folder renamed over ``path`` when complete."""
+        file in the same folder renamed over ``path`` when complete.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Examples
+        --------
+        >>> import os
+        >>> import tempfile
+        >>> from sigconv.audio import SongLibrary, synth
+        >>> library = SongLibrary().add(synth.song(1, duration=10.0, sr=8000), sr=8000)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     library.save(os.path.join(folder, "library.npz"))
+        ...     os.listdir(folder)
+        ['library.npz']
+        """
         starts = self._index()[1]
         meta = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION,
                 "rate": F.RATE, "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
@@ -172,7 +274,37 @@ class SongLibrary:
 
     @classmethod
     def load(cls, path):
-        """A library written by :meth:`save`."""
+        """A library written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        SongLibrary
+
+        Raises
+        ------
+        FileNotFoundError
+            No file at ``path``.
+        ValueError
+            Not an ``.npz`` archive, a library of another format or
+            version, or a damaged one.
+
+        Examples
+        --------
+        >>> import os
+        >>> import tempfile
+        >>> from sigconv.audio import SongLibrary, synth
+        >>> songs = synth.songs(2, duration=10.0, sr=8000, seed=1)
+        >>> library = SongLibrary().add(songs[0], sr=8000).add(songs[1], sr=8000)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     library.save(os.path.join(folder, "library.npz"))
+        ...     again = SongLibrary.load(os.path.join(folder, "library.npz"))
+        >>> again.songs, again.identify(songs[1][8000 * 3:8000 * 7], sr=8000).song
+        (['song0', 'song1'], 'song1')
+        """
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"no song library at {path}")
@@ -203,11 +335,34 @@ class SongLibrary:
     def identify(self, snippet, sr):
         """The song ``snippet`` (samples at ``sr`` Hz) comes from, and where.
 
+        Parameters
+        ----------
+        snippet : array_like, shape (n,)
+            Mono samples, a few seconds long.
+        sr : float > 0
+            Their rate, in Hz.
+
         Returns
         -------
         Match
             ``song`` None when the best score is not distinguishable from
             chance (see ``RATIO_THRESHOLD``).
+
+        Raises
+        ------
+        ValueError
+            An empty library; a snippet that is silent, too short, or longer
+            than every song.
+
+        Examples
+        --------
+        >>> from sigconv.audio import SongLibrary, distort, synth
+        >>> songs = synth.songs(2, duration=10.0, sr=8000, seed=1)
+        >>> library = SongLibrary().add(songs[0], sr=8000).add(songs[1], sr=8000)
+        >>> noisy, sr = distort.white_noise(songs[0][8000 * 2:8000 * 6], 8000, snr_db=0.0, rng=0)
+        >>> match = library.identify(noisy, sr=sr)
+        >>> match.song, round(match.offset_s, 1)
+        ('song0', 2.0)
         """
         if not self._songs:
             raise ValueError("the library is empty: add songs first")
@@ -253,7 +408,26 @@ class SongLibrary:
         return Match(self._songs[song], float(offset), score, confidence, float(speed))
 
     def identify_many(self, snippets, sr):
-        """:meth:`identify` for each snippet (all at ``sr`` Hz): a list of Match."""
+        """:meth:`identify` for each snippet (all at ``sr`` Hz): a list of Match.
+
+        Parameters
+        ----------
+        snippets : iterable of array_like
+        sr : float > 0
+
+        Returns
+        -------
+        list of Match
+
+        Examples
+        --------
+        >>> from sigconv.audio import SongLibrary, synth
+        >>> songs = synth.songs(2, duration=10.0, sr=8000, seed=1)
+        >>> library = SongLibrary().add(songs[0], sr=8000).add(songs[1], sr=8000)
+        >>> snippets = [songs[0][8000:8000 * 5], songs[1][8000 * 2:8000 * 6]]
+        >>> [(m.song, round(m.offset_s, 1)) for m in library.identify_many(snippets, 8000)]
+        [('song0', 1.0), ('song1', 2.0)]
+        """
         return [self.identify(s, sr) for s in snippets]
 
 

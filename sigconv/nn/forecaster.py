@@ -302,7 +302,23 @@ class ConvForecaster:
         self._wrapping = None    # how to wrap forecasts: kind, future index spec, name
 
     def get_params(self):
-        """The constructor's arguments, as a dict."""
+        """The constructor's arguments, as a dict.
+
+        Returns
+        -------
+        dict
+            ``dtype`` by name, so that the dict is JSON-serialisable.
+
+        Examples
+        --------
+        >>> from sigconv.nn import ConvForecaster
+        >>> model = ConvForecaster(12, channels=(4,), epochs=5)
+        >>> params = model.get_params()
+        >>> params["lags"], params["channels"], params["dtype"]
+        (12, (4,), 'float64')
+        >>> ConvForecaster(**params).get_params() == params
+        True
+        """
         return {"lags": self.lags, "horizon": self.horizon, "channels": self.channels,
                 "kernel_size": self.kernel_size, "dilations": self.dilations,
                 "quantiles": self.quantiles, "epochs": self.epochs,
@@ -327,7 +343,14 @@ class ConvForecaster:
     @property
     def receptive_field(self):
         """How many of the newest values of a window can influence a forecast:
-        ``1 + 2 (kernel_size - 1) sum(dilations)``."""
+        ``1 + 2 (kernel_size - 1) sum(dilations)``.
+
+        Examples
+        --------
+        >>> from sigconv.nn import ConvForecaster
+        >>> ConvForecaster(24, channels=(8, 8), kernel_size=3).receptive_field  # 1 + 2*2*(1+2)
+        13
+        """
         dilations = self.dilations or tuple(2 ** i for i in range(len(self.channels)))
         return 1 + 2 * (self.kernel_size - 1) * sum(dilations)
 
@@ -404,6 +427,17 @@ class ConvForecaster:
             horizon``, constant, or with NaN or inf; a validation tail too
             short for one ``horizon``-step window, or a training part too
             short for one window.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import ConvForecaster
+        >>> y = np.sin(2 * np.pi * np.arange(120) / 12)
+        >>> model = ConvForecaster(12, channels=(4,), epochs=5, seed=0).fit(y)
+        >>> model.best_epoch <= 5, round(float(model.scale), 4)       # the series' std
+        (True, 0.7071)
+        >>> model.tcn
+        TCN([1, 4], kernel_size=3, dilations=[1])
         """
         if X is not None:
             raise ValueError("X (exogenous regressors) is not supported yet by ConvForecaster; "
@@ -528,6 +562,24 @@ class ConvForecaster:
 
     @property
     def history(self):
+        """The mean training loss and the validation score of every epoch run: a
+        DataFrame indexed by epoch (from 1), column ``validation`` only with a
+        validation tail.
+
+        Raises
+        ------
+        ValueError
+            Not fitted.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import ConvForecaster
+        >>> y = np.sin(2 * np.pi * np.arange(120) / 12)
+        >>> history = ConvForecaster(12, channels=(4,), epochs=5, seed=0).fit(y).history
+        >>> history.columns.tolist(), history.index.tolist()
+        (['train', 'validation'], [1, 2, 3, 4, 5])
+        """
         import pandas as pd
 
         self._require_fitted("history")
@@ -566,6 +618,24 @@ class ConvForecaster:
         ------
         ValueError
             Not fitted; ``h`` < 1, or more than ``horizon`` with quantiles.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from sigconv.nn import ConvForecaster
+        >>> y = np.sin(2 * np.pi * np.arange(120) / 12)
+        >>> model = ConvForecaster(12, channels=(4,), epochs=5, seed=0).fit(y)
+        >>> model.predict(3).shape
+        (3,)
+        >>> s = pd.Series(y, index=pd.date_range("2000-01", periods=120, freq="MS"))
+        >>> q = ConvForecaster(12, 3, channels=(4,), quantiles=(0.1, 0.5, 0.9),
+        ...                    strategy="direct", epochs=5, seed=0).fit(s)
+        >>> table = q.predict()
+        >>> table.columns.tolist(), str(table.index[0].date())
+        ([0.1, 0.5, 0.9], '2010-01-01')
+        >>> bool((table[0.1] <= table[0.9]).all())          # quantiles never cross
+        True
         """
         self._require_fitted("predict")
         h = self.horizon if h is None else V.check_int(h, "h")
@@ -593,6 +663,29 @@ class ConvForecaster:
         history go in as a JSON string, the weights as one array per entry of
         the layers' ``state_dict``.  The file is written atomically (a
         temporary file renamed over ``path``) and ``path`` is used as given.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Raises
+        ------
+        ValueError
+            Not fitted.
+
+        Examples
+        --------
+        >>> import os
+        >>> import tempfile
+        >>> import numpy as np
+        >>> from sigconv.nn import ConvForecaster
+        >>> y = np.sin(2 * np.pi * np.arange(120) / 12)
+        >>> model = ConvForecaster(12, channels=(4,), epochs=5, seed=0).fit(y)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "model.npz")
+        ...     model.save(path)
+        ...     os.listdir(folder)
+        ['model.npz']
         """
         self._require_fitted("save")
         meta = {"format": FORMAT, "version": FORMAT_VERSION, "params": self.get_params(),
@@ -607,12 +700,38 @@ class ConvForecaster:
     def load(cls, path):
         """A model written by :meth:`save`.
 
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        ConvForecaster
+            Fitted, forecasting as the saved model did.
+
         Raises
         ------
         FileNotFoundError
             No file at ``path``.
         ValueError
             Not an ``.npz`` archive, or not (or a damaged) saved ConvForecaster.
+
+        Examples
+        --------
+        >>> import os
+        >>> import tempfile
+        >>> import numpy as np
+        >>> from sigconv.nn import ConvForecaster
+        >>> y = np.sin(2 * np.pi * np.arange(120) / 12)
+        >>> model = ConvForecaster(12, channels=(4,), epochs=5, seed=0).fit(y)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "model.npz")
+        ...     model.save(path)
+        ...     again = ConvForecaster.load(path)
+        >>> np.array_equal(again.predict(3), model.predict(3))
+        True
+        >>> again.history.equals(model.history)
+        True
         """
         path = Path(path)
         if not path.exists():

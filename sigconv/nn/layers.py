@@ -125,13 +125,59 @@ class Module:
 
     # -- to be provided by subclasses
     def forward(self, x):
-        """The output for input ``x``; keeps what :meth:`backward` needs."""
+        """The output for input ``x``; keeps what :meth:`backward` needs.
+
+        Calling the layer, ``layer(x)``, is ``layer.forward(x)``.
+
+        Parameters
+        ----------
+        x : ndarray
+            For the convolutions, shape (batch, channels, time).
+
+        Returns
+        -------
+        ndarray
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import ReLU
+        >>> ReLU().forward(np.array([[[-1.0, 0.5, 2.0]]]))
+        array([[[0. , 0.5, 2. ]]])
+        """
         raise NotImplementedError
 
     def backward(self, grad_out):
         """Gradient with respect to the input of the last :meth:`forward`, given
         the gradient ``grad_out`` with respect to its output; adds the
-        parameters' gradients to their ``grad``."""
+        parameters' gradients to their ``grad``.
+
+        Parameters
+        ----------
+        grad_out : ndarray, the shape of the last output
+
+        Returns
+        -------
+        ndarray, the shape of the last input
+
+        Raises
+        ------
+        ValueError
+            Called before :meth:`forward`, or ``grad_out`` of the wrong shape.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import Conv1d
+        >>> conv = Conv1d(1, 1, 2, seed=0)
+        >>> x = np.random.default_rng(0).normal(size=(1, 1, 5))
+        >>> y = conv.forward(x)
+        >>> grad_x = conv.backward(np.ones_like(y))          # of sum(y)
+        >>> np.allclose(conv.bias_grad, y.size)               # d sum(y) / d bias
+        True
+        >>> np.allclose(grad_x[0, 0, :-1], conv.weight.sum())  # each x feeds both taps
+        True
+        """
         raise NotImplementedError
 
     def _own_parameters(self):
@@ -149,7 +195,26 @@ class Module:
 
     def named_parameters(self, prefix=""):
         """``[(dotted name, Parameter), ...]``: own parameters, then the
-        children's in order (each parameter once)."""
+        children's in order (each parameter once).
+
+        Parameters
+        ----------
+        prefix : str
+            Put before every name.
+
+        Returns
+        -------
+        list of (str, Parameter)
+
+        Examples
+        --------
+        >>> from sigconv.nn import Conv1d, ReLU, Sequential
+        >>> model = Sequential(Conv1d(1, 2, 3, seed=0), ReLU())
+        >>> [(name, p.value.shape) for name, p in model.named_parameters()]
+        [('0.weight', (2, 1, 3)), ('0.bias', (2,))]
+        >>> [name for name, _ in model.named_parameters("net.")]
+        ['net.0.weight', 'net.0.bias']
+        """
         out, seen = [], set()
         self._collect(prefix, out, seen)
         return out
@@ -163,37 +228,118 @@ class Module:
             child._collect(f"{prefix}{name}.", out, seen)
 
     def parameters(self):
-        """The trainable parameters (own, then the children's, in order)."""
+        """The trainable parameters (own, then the children's, in order).
+
+        Returns
+        -------
+        list of Parameter
+
+        Examples
+        --------
+        >>> from sigconv.nn import Conv1d, ReLU, Sequential
+        >>> model = Sequential(Conv1d(1, 2, 3, seed=0), ReLU())
+        >>> model.parameters()[0]
+        Parameter('weight', shape=(2, 1, 3), dtype=float64)
+        >>> [p.name for p in model.parameters()]
+        ['weight', 'bias']
+        """
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self):
-        """Set every parameter's gradient to zero."""
+        """Set every parameter's gradient to zero.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import Conv1d
+        >>> conv = Conv1d(1, 1, 3, seed=0)
+        >>> y = conv(np.ones((1, 1, 5)))
+        >>> _ = conv.backward(np.ones_like(y))
+        >>> conv.bias_grad
+        array([5.])
+        >>> conv.zero_grad()
+        >>> conv.bias_grad
+        array([0.])
+        """
         for p in self.parameters():
             p.grad.fill(0)
 
     def train(self, mode=True):
-        """Training mode (dropout active) for this layer and its children; returns self."""
+        """Training mode (dropout active) for this layer and its children; returns self.
+
+        Parameters
+        ----------
+        mode : bool
+            False is evaluation mode (:meth:`eval`).
+
+        Examples
+        --------
+        >>> from sigconv.nn import Dropout, ReLU, Sequential
+        >>> model = Sequential(ReLU(), Dropout(0.5, seed=0))
+        >>> model.train(False)[1].training
+        False
+        >>> model.train()[1].training
+        True
+        """
         self.training = V.check_flag(mode, "mode")
         for _, child in self._children():
             child.train(mode)
         return self
 
     def eval(self):
-        """Evaluation mode (dropout off); returns self."""
+        """Evaluation mode (dropout off); returns self.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import Dropout
+        >>> drop = Dropout(0.5, seed=0).eval()
+        >>> drop.training
+        False
+        >>> x = np.ones((1, 1, 4))
+        >>> np.array_equal(drop(x), x)                 # the identity when evaluating
+        True
+        """
         return self.train(False)
 
     def state_dict(self):
-        """``{dotted name: copy of the values}``, e.g. ``{"0.weight": ..., "0.bias": ...}``."""
+        """``{dotted name: copy of the values}``, e.g. ``{"0.weight": ..., "0.bias": ...}``.
+
+        Returns
+        -------
+        dict of str to ndarray
+
+        Examples
+        --------
+        >>> from sigconv.nn import Conv1d, ReLU, Sequential
+        >>> state = Sequential(Conv1d(1, 2, 3, seed=0), ReLU()).state_dict()
+        >>> {name: value.shape for name, value in state.items()}
+        {'0.weight': (2, 1, 3), '0.bias': (2,)}
+        """
         return {name: p.value.copy() for name, p in self.named_parameters()}
 
     def load_state_dict(self, state):
         """Copy the values of ``state`` (as from :meth:`state_dict`, or a PyTorch
         model with the same layout) into the parameters, in place.
 
+        Parameters
+        ----------
+        state : mapping of str to array_like
+            Exactly the names of :meth:`named_parameters`.
+
         Raises
         ------
         ValueError
             A missing or unexpected name, or an array of the wrong shape.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import Conv1d
+        >>> a, b = Conv1d(1, 2, 3, seed=0), Conv1d(1, 2, 3, seed=1)
+        >>> b.load_state_dict(a.state_dict())
+        >>> np.array_equal(a.weight, b.weight)
+        True
         """
         params = dict(self.named_parameters())
         missing = [k for k in params if k not in state]
@@ -326,10 +472,32 @@ class Conv1d(Module):
 
     @property
     def receptive_field(self):
+        """Time steps an output sees: ``(kernel_size - 1) * dilation + 1``.
+
+        Examples
+        --------
+        >>> from sigconv.nn import Conv1d
+        >>> Conv1d(1, 1, 5, dilation=2).receptive_field
+        9
+        """
         return (self.kernel_size - 1) * self.dilation + 1
 
     @property
     def weight(self):
+        """The weights, shape (out_channels, in_channels/groups, kernel_size);
+        assigning copies the new values in.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import Conv1d
+        >>> conv = Conv1d(2, 3, 5, seed=0)
+        >>> conv.weight.shape
+        (3, 2, 5)
+        >>> conv.weight = np.zeros((3, 2, 5))
+        >>> float(np.abs(conv.weight).sum())
+        0.0
+        """
         return self._weight.value
 
     @weight.setter
@@ -338,6 +506,19 @@ class Conv1d(Module):
 
     @property
     def bias(self):
+        """The bias, shape (out_channels,), or None without one; assigning copies
+        the new values in.
+
+        Examples
+        --------
+        >>> from sigconv.nn import Conv1d
+        >>> conv = Conv1d(1, 2, 3, seed=0)
+        >>> conv.bias = [1.0, -1.0]
+        >>> conv.bias
+        array([ 1., -1.])
+        >>> Conv1d(1, 2, 3, bias=False).bias is None
+        True
+        """
         return None if self._bias is None else self._bias.value
 
     @bias.setter
@@ -348,10 +529,35 @@ class Conv1d(Module):
 
     @property
     def weight_grad(self):
+        """The accumulated gradient of the loss with respect to :attr:`weight`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import Conv1d
+        >>> conv = Conv1d(1, 1, 2, seed=0)
+        >>> y = conv(np.array([[[1.0, 2.0, 3.0]]]))
+        >>> conv.backward(np.ones_like(y)).shape
+        (1, 1, 3)
+        >>> conv.weight_grad                  # tap k: sum_t x[t - 1 + k] (zero padded)
+        array([[[3., 6.]]])
+        """
         return self._weight.grad
 
     @property
     def bias_grad(self):
+        """The accumulated gradient with respect to :attr:`bias`; None without one.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import Conv1d
+        >>> conv = Conv1d(1, 1, 2, seed=0)
+        >>> y = conv(np.array([[[1.0, 2.0, 3.0]]]))
+        >>> _ = conv.backward(np.ones_like(y))
+        >>> conv.bias_grad                                # one per time step
+        array([3.])
+        """
         return None if self._bias is None else self._bias.grad
 
     def _check_input(self, x):
@@ -821,6 +1027,14 @@ class TCN(Sequential):
 
     @property
     def receptive_field(self):
+        """Time steps an output sees: ``1 + 2 (kernel_size - 1) sum(dilations)``.
+
+        Examples
+        --------
+        >>> from sigconv.nn import TCN
+        >>> TCN([1, 4, 4, 4], kernel_size=2, seed=0).receptive_field    # 1 + 2*(1+2+4)
+        15
+        """
         return 1 + 2 * (self.kernel_size - 1) * sum(self.dilations)
 
     def forward(self, x):

@@ -42,14 +42,48 @@ class _Optimizer:
                                                                      0.0, math.inf)
 
     def zero_grad(self):
-        """Set the gradients of the parameters to zero."""
+        """Set the gradients of the parameters to zero.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import SGD, Parameter
+        >>> p = Parameter("w", np.array([1.0, -2.0]))
+        >>> opt = SGD([p], lr=0.1)
+        >>> p.grad[...] = [0.5, -1.0]
+        >>> opt.zero_grad()
+        >>> p.grad
+        array([0., 0.])
+        """
         for p in self.params:
             p.grad.fill(0)
 
     def clip_gradients(self):
         """Rescale all gradients by ``min(1, clip_norm / (norm + 1e-6))``, ``norm``
         their global L2 norm (the factor of ``clip_grad_norm_``); returns the
-        norm (None without ``clip_norm``)."""
+        norm (None without ``clip_norm``).
+
+        :meth:`step` calls it first, so it is needed only to see the norm.
+
+        Returns
+        -------
+        float or None
+            The norm before clipping.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import SGD, Parameter
+        >>> p = Parameter("w", np.zeros(2))
+        >>> opt = SGD([p], lr=0.1, clip_norm=1.0)
+        >>> p.grad[...] = [3.0, -4.0]
+        >>> opt.clip_gradients()
+        5.0
+        >>> p.grad.round(4)                             # rescaled to norm 1
+        array([ 0.6, -0.8])
+        >>> SGD([p], lr=0.1).clip_gradients() is None
+        True
+        """
         if self.clip_norm is None:
             return None
         norm = math.sqrt(sum(float(np.sum(np.square(p.grad, dtype=np.float64)))
@@ -101,7 +135,19 @@ class SGD(_Optimizer):
         self._buffers = [None] * len(self.params)
 
     def step(self):
-        """Update every parameter once from its gradient."""
+        """Update every parameter once from its gradient.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import SGD, Parameter
+        >>> p = Parameter("w", np.array([1.0, -2.0]))
+        >>> opt = SGD([p], lr=0.1)
+        >>> p.grad[...] = [0.5, -1.0]
+        >>> opt.step()                                  # value -= lr * grad
+        >>> p.value
+        array([ 0.95, -1.9 ])
+        """
         self.clip_gradients()
         for i, p in enumerate(self.params):
             g = self._gradient(p)
@@ -166,7 +212,19 @@ class Adam(_Optimizer):
         self._v = [np.zeros_like(p.value) for p in self.params]
 
     def step(self):
-        """Update every parameter once from its gradient."""
+        """Update every parameter once from its gradient.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.nn import Adam, Parameter
+        >>> p = Parameter("w", np.array([1.0, -2.0]))
+        >>> opt = Adam([p], lr=0.1)
+        >>> p.grad[...] = [0.5, -1.0]
+        >>> opt.step()                                  # the first step: lr * sign(grad)
+        >>> p.value.round(6), opt.t
+        (array([ 0.9, -1.9]), 1)
+        """
         self.clip_gradients()
         self.t += 1
         b1, b2 = self.betas
