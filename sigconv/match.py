@@ -613,7 +613,7 @@ class StreamMatcher:
         Raises
         ------
         ValueError
-            ``chunk`` holds NaN or inf, or the matcher was flushed.
+            ``chunk`` is not 1-D, holds NaN or inf, or the matcher was flushed.
 
         Examples
         --------
@@ -629,7 +629,11 @@ class StreamMatcher:
            start  end  score
         0    100  150  0.906
         """
-        values = np.asarray(chunk, dtype=float).reshape(-1)
+        values = np.asarray(chunk, dtype=float)
+        if values.ndim > 1:
+            raise ValueError(f"chunk must be 1-D (the next samples of one series); got shape "
+                             f"{values.shape}")
+        values = values.reshape(-1)
         if self._flushed:
             raise ValueError("this StreamMatcher was flushed at the end of its series; make "
                              "a new one for another series")

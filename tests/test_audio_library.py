@@ -193,3 +193,16 @@ class TestBadInput:
     def test_no_audio_files_in_a_folder(self, tmp_path):
         with pytest.raises(ValueError, match="no audio files"):
             SongLibrary.build(tmp_path)
+
+
+def test_saving_an_empty_library_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="the library is empty: add songs before saving"):
+        SongLibrary().save(tmp_path / "empty.sigconv")
+    assert not (tmp_path / "empty.sigconv").exists()
+
+
+def test_band_matrix_cache_is_read_only():
+    from sigconv.audio import features
+
+    with pytest.raises(ValueError, match="read-only"):
+        features.band_matrix()[0, 0] = 1.0

@@ -944,6 +944,8 @@ BAD = [
      r"exclusion must be an integer >= 0; got -3"),
     ("stream-chunk-nan", lambda: sigconv.StreamMatcher(T, 0.5).process(_nan_at("middle")),
      ValueError, r"chunk contains NaN or inf"),
+    ("stream-chunk-2d", lambda: sigconv.StreamMatcher(T, 0.5).process(np.c_[X, Y]),
+     ValueError, r"chunk must be 1-D \(the next samples of one series\); got shape"),
 ]
 
 

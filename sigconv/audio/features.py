@@ -142,7 +142,7 @@ def band_matrix(n_bands=N_BANDS, frame=FRAME, rate=RATE, edges=BAND_EDGES_HZ):
     Returns
     -------
     ndarray, shape (frame // 2 + 1, n_bands)
-        Cached: treat it as read-only.
+        Cached, so read-only.
 
     Examples
     --------
@@ -161,7 +161,9 @@ def band_matrix(n_bands=N_BANDS, frame=FRAME, rate=RATE, edges=BAND_EDGES_HZ):
     hi = centres + width / 2
     overlap = (np.minimum(hi[:, None], bounds[None, 1:])
                - np.maximum(lo[:, None], bounds[None, :-1]))
-    return np.clip(overlap, 0, None) / width
+    weights = np.clip(overlap, 0, None) / width
+    weights.flags.writeable = False      # cached: shared by every caller
+    return weights
 
 
 def compressed_bands(power, n_bands):

@@ -266,6 +266,8 @@ class SongLibrary:
         ...     os.listdir(folder)
         ['library.npz']
         """
+        if not self._songs:
+            raise ValueError("the library is empty: add songs before saving it")
         starts = self._index()[1]
         meta = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION,
                 "rate": F.RATE, "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
