@@ -131,6 +131,53 @@ def fig_decompose(out):
 # 2. The convolution theorem and frequency filtering
 # ---------------------------------------------------------------------------
 
+def fig_convolution_theorem(out):
+    rng = np.random.default_rng(3)
+    t = np.arange(300)
+    slow, fast = 1 / 60, 1 / 5
+    x = (np.sin(2 * np.pi * slow * t) + 0.6 * np.sin(2 * np.pi * fast * t)
+         + rng.normal(0.0, 0.3, t.size))
+    k = kernels.gaussian(2.0)
+    y = sigconv.convolve(x, k, "full")  # n + len(k) - 1 samples: no wrap-around
+    n = y.size
+    f = np.fft.rfftfreq(n)
+    spectrum_x = np.fft.rfft(x, n)
+    response = np.fft.rfft(k.weights, n)
+    spectrum_y = np.fft.rfft(y)
+    error = np.abs(spectrum_y - response * spectrum_x).max()
+
+    fig = Figure(figsize=(8, 3), layout="constrained")
+    ax1, ax2, ax3 = fig.subplots(1, 3, width_ratios=[1.3, 1, 1.3])
+    ax1.plot(t, x, color=GREY, lw=0.6, label="x: two sines + noise")
+    ax1.plot(np.arange(n) - k.origin, y, color="C0", label="y = x * gaussian(2)")
+    ax1.set_xlim(0, 150)
+    ax1.set_ylim(-2.6, 3.2)
+    ax1.set_title("In time: a weighted average")
+    ax1.set_xlabel("t")
+    ax1.legend(frameon=False, loc="upper left", ncols=2)
+
+    ax2.plot(f, np.abs(response), color="C1")
+    for freq in (slow, fast):
+        gain = np.abs(np.fft.rfft(k.weights, 4096))[round(freq * 4096)]
+        ax2.plot(freq, gain, "o", color="k", ms=3)
+        ax2.annotate(f"{gain:.2f} at f = 1/{1 / freq:.0f}", xy=(freq, gain),
+                     xytext=(freq + 0.05, gain + 0.12), fontsize=7,
+                     arrowprops={"arrowstyle": "->", "lw": 0.6})
+    ax2.set_title("Gain |H(f)| of gaussian(2)")
+    ax2.set_xlabel("frequency (cycles per sample)")
+    ax2.set_ylim(0, 1.15)
+
+    ax3.semilogy(f, np.abs(spectrum_x), color=GREY, lw=0.7, label="|X(f)|")
+    ax3.semilogy(f, np.abs(spectrum_y), color="C0", lw=0.9, label="|Y(f)|, the FFT of y")
+    ax3.semilogy(f[::5], np.abs(response * spectrum_x)[::5], "o", ms=2.5, mfc="none",
+                 color="k", label=f"|H(f) X(f)|, max difference {error:.0e}")
+    ax3.set_ylim(1e-4, 1e5)
+    ax3.set_title("In frequency: Y = H X")
+    ax3.set_xlabel("frequency (cycles per sample)")
+    ax3.legend(frameon=False, loc="upper right")
+    save(fig, out, "convolution_theorem.png")
+
+
 def fig_frequency_response(out):
     fig = Figure(figsize=(8, 3), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
@@ -325,8 +372,9 @@ def fig_stochastic(out):
     save(fig, out, "stochastic.png")
 
 
-FIGURES = (fig_kernels, fig_smoothers, fig_decompose, fig_frequency_response, fig_fft_filter,
-           fig_periodogram, fig_diffusion, fig_propagator, fig_stochastic)
+FIGURES = (fig_kernels, fig_smoothers, fig_decompose, fig_convolution_theorem,
+           fig_frequency_response, fig_fft_filter, fig_periodogram, fig_diffusion, fig_propagator,
+           fig_stochastic)
 
 
 def main(argv=None):

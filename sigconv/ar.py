@@ -826,24 +826,27 @@ class ARResult:
 
 
 def _future_index(index, n, h):
+    """The ``h`` periods after a series of ``n`` values on ``index``, named as it:
+    a RangeIndex continued, dates or periods at the index's (inferred)
+    frequency, numbers (years, say) at their last step; positions otherwise."""
     import pandas as pd
 
+    name = None if index is None else index.name
     if index is None or isinstance(index, pd.RangeIndex):
         start = n if index is None else index[-1] + index.step if len(index) else 0
         return pd.RangeIndex(start, start + h * (1 if index is None else index.step),
-                             1 if index is None else index.step)
+                             1 if index is None else index.step, name=name)
     if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
         with warnings.catch_warnings():  # pandas 3: infer_freq will return an offset
             warnings.simplefilter("ignore")
             freq = index.freq or pd.infer_freq(index)
         if freq is not None:
-            return pd.date_range(index[-1], periods=h + 1, freq=freq)[1:] \
-                if isinstance(index, pd.DatetimeIndex) else \
-                pd.period_range(index[-1], periods=h + 1, freq=freq)[1:]
+            make = pd.date_range if isinstance(index, pd.DatetimeIndex) else pd.period_range
+            return make(index[-1], periods=h + 1, freq=freq, name=name)[1:]
     if pd.api.types.is_numeric_dtype(index) and len(index) > 1:  # e.g. years, int or float
         step = index[-1] - index[-2]
-        return pd.Index(index[-1] + step * np.arange(1, h + 1), name=index.name)
-    return pd.RangeIndex(n, n + h)
+        return pd.Index(index[-1] + step * np.arange(1, h + 1), name=name)
+    return pd.RangeIndex(n, n + h, name=name)
 
 
 def _burn_in(result):

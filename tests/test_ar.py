@@ -506,6 +506,20 @@ def test_datetime_index_without_freq_is_inferred():
     assert list(forecast.index) == list(pd.date_range("2010-01-31", periods=3, freq="ME"))
 
 
+@pytest.mark.parametrize("index", [
+    pd.date_range("2000-01-01", periods=120, freq="MS", name="month"),
+    pd.period_range("2000Q1", periods=120, freq="Q", name="quarter"),
+    pd.Index(np.arange(1800, 1920), name="year"),
+    pd.RangeIndex(5, 125, name="t"),
+])
+def test_forecast_index_keeps_the_name(index):
+    x = pd.Series(DATA["ar2"][0][:120], index=index)
+    forecast = sigconv.fit_ar(x, 2).forecast(3)
+    assert forecast.index.name == index.name
+    assert type(forecast.index) is type(index)
+    assert forecast.index[0] > index[-1]
+
+
 @pytest.mark.parametrize(("start", "step"), [(0, 1), (1700, 1), (10, 5)])
 def test_range_index_continues(start, step):
     x = DATA["sunspots"][0]
