@@ -12,10 +12,11 @@ filtering first, then correlation, then models.
 6. a learned convolution that recovers AR coefficients - ``fit_ar``'s least squares;
 7. the airline ARIMA(0,1,1)(0,1,1)[12] - statsmodels' ``ARIMA``.
 
-On an empty numba cache the kernels compile on first use (about a minute on
-two cores, half of it the ARIMA likelihood and optimiser); a second process
-compiles those into the cache while the first steps run, so that a first
-run on a fresh machine stays under a minute.
+On an empty numba cache the kernels compile on first use (about a minute of
+CPU, half of it the ARIMA likelihood and optimiser, a quarter the learned
+convolution); two more processes compile those into the cache while the
+first steps run, so that a first run on a fresh two-core machine stays
+under a minute.
 
 :func:`run` returns the steps; :func:`write_report` writes them as an HTML page
 with one picture per step (the ``plot`` extra).  Both are what the command
@@ -311,26 +312,36 @@ def _found_text(match):
     return "no match" if match.song is None else f"{match.song} at {match.offset_s:.3f} s"
 
 
+def _train_causal_conv(z, p, steps):
+    """A causal ``Conv1d(1, 1, p)`` trained by full-batch Adam so that its output at
+    ``t`` predicts ``z[t + 1]``: ``(layer, final loss)``."""
+    from .nn import Adam, Conv1d, mse
+
+    conv = Conv1d(1, 1, p, bias=False, seed=0)
+    optimiser = Adam(conv, lr=0.05)
+    x, target = z[None, None, :-1], z[None, None, p:]
+    grad = np.zeros_like(x)
+    loss = np.nan
+    for _ in range(steps):
+        optimiser.zero_grad()
+        loss, g = mse(conv(x)[..., p - 1:], target)   # earlier outputs see zero padding
+        grad[..., p - 1:] = g
+        conv.backward(grad)
+        optimiser.step()
+    return conv, loss
+
+
 def learned_kernel():
     import sigconv
 
-    from .nn import Adam, Conv1d, kernel_as_ar, mse
+    from .nn import kernel_as_ar
 
     coef = np.array([0.6, -0.4, 0.2])
     rng = np.random.default_rng(1)
     y = np.asarray(sigconv.recursive_filter(rng.normal(size=3200), coef))[200:]
     z = (y - y.mean()) / y.std()
     p = coef.size
-    conv = Conv1d(1, 1, p, bias=False, seed=0)
-    optimiser = Adam(conv, lr=0.05)
-    x, target = z[None, None, :-1], z[None, None, p:]
-    grad = np.zeros_like(x)
-    for _ in range(300):
-        optimiser.zero_grad()
-        loss, g = mse(conv(x)[..., p - 1:], target)   # earlier outputs see zero padding
-        grad[..., p - 1:] = g
-        conv.backward(grad)
-        optimiser.step()
+    conv, loss = _train_causal_conv(z, p, steps=300)
     learned = kernel_as_ar(conv)
     ols = sigconv.fit_ar(y, p, method="ols")
     step = Step("A learned convolution",
@@ -365,58 +376,75 @@ def _compile_airline():
     ARIMA((0, 1, 1), (0, 1, 1, 12)).fit(np.log(datasets.airpassengers()))
 
 
-def _airline_cached():
-    """Whether numba's cache holds the ARIMA kernels (an index file for each)."""
+def _compile_learned_kernel():
+    """Train a tiny causal convolution: compiles the Conv1d kernels into the cache."""
+    _train_causal_conv(np.random.default_rng(0).normal(size=64), 3, steps=2)
+
+
+# Kernels only one step uses, with what compiles them: (step, module of sigconv._core,
+# two of its kernels, compiling function).  A second process per row compiles them into
+# numba's cache while the earlier steps run; since no other step touches these
+# kernels, two processes never write the same cache entry.
+_BACKGROUND = (
+    (airline, "arima", ("fit_one", "ml_fit"), "_compile_airline"),
+    (learned_kernel, "conv1d", ("conv1d_forward", "_backward_weight"), "_compile_learned_kernel"),
+)
+
+
+def _cached(module, names):
+    """Whether numba's cache holds an index file for each of the named kernels."""
     import glob
+    import importlib
     import os
 
-    from ._core import arima
-
-    for kernel in (arima.fit_one, arima.ml_fit):
+    core = importlib.import_module(f"sigconv._core.{module}")
+    for name in names:
+        kernel = getattr(core, name)
         folder = kernel.stats.cache_path
         if not folder or not glob.glob(os.path.join(glob.escape(folder),
-                                                    f"arima.{kernel.__name__}-*.nbi")):
+                                                    f"{module}.{name}-*.nbi")):
             return False
     return True
 
 
-def _start_compiling_airline():
-    """A second process compiling what :func:`airline` needs (kernels no other step
-    uses, so the two processes never write the same cache entry); None when the
-    cache holds them already."""
+def _start_compiling():
+    """``{step: process}`` compiling the kernels of :data:`_BACKGROUND` that the cache
+    lacks (a step missing here compiles in this process, as usual)."""
     import subprocess
     import sys
 
-    if _airline_cached():
-        return None
-    try:
-        return subprocess.Popen(
-            [sys.executable, "-c", ("from sigconv.demo import _compile_airline; "
-                                   "_compile_airline()")],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except OSError:
-        return None             # then airline() compiles in this process
+    started = {}
+    for step, module, names, function in _BACKGROUND:
+        if _cached(module, names):
+            continue
+        try:
+            started[step] = subprocess.Popen(
+                [sys.executable, "-c", f"from sigconv.demo import {function}; {function}()"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            pass
+    return started
 
 
 # ------------------------------------------------------------------- run, report
 def run(echo=print):
     """Run every step, echoing each as it finishes; return the list of Steps."""
-    compiling = _start_compiling_airline()
+    compiling = _start_compiling()
     steps = []
     try:
         for number, make in enumerate(STEPS, 1):
             start = time.perf_counter()
-            if make is airline and compiling is not None:
-                compiling.wait()
+            if make in compiling:
+                compiling.pop(make).wait()
             step = make()
             step.seconds = time.perf_counter() - start
             steps.append(step)
             for line in summary(step, number):
                 echo(line)
     finally:
-        if compiling is not None and compiling.poll() is None:
-            compiling.kill()
-            compiling.wait()
+        for process in compiling.values():
+            process.kill()
+            process.wait()
     return steps
 
 

@@ -91,7 +91,7 @@ def test_demo_failed_check_exits_one(monkeypatch, tmp_path, capsys):
         return step
 
     monkeypatch.setattr(tour, "STEPS", (broken,))
-    monkeypatch.setattr(tour, "_start_compiling_airline", lambda: None)
+    monkeypatch.setattr(tour, "_start_compiling", dict)
     assert cli.main(["demo", "--out", str(tmp_path)]) == cli.EXIT_ERROR
     captured = capsys.readouterr()
     assert "check: one vs two: 1 (tolerance 0.1) FAILED" in captured.out
