@@ -1078,7 +1078,8 @@ COMMANDS = (
     ),
     Command(
         name="forecast",
-        help="forecast a column of a table with an AR or ARIMA model, with intervals",
+        help="forecast a column of a table with an AR, ARIMA or learned-convolution model, "
+             "with intervals",
         add_arguments=_add_forecast_arguments,
         run=_run_forecast,
         epilog=FORECAST_EPILOG,

@@ -95,3 +95,14 @@ def test_gallery_covers_every_example_script():
                      if not p.name.startswith("_"))
     missing = [name for name in scripts if f"\n## {name}\n" not in gallery]
     assert not missing, f"examples scripts without a section in docs/gallery.md: {missing}"
+
+
+def test_cli_page_matches_the_help():
+    """docs/cli.md is the commands' --help; regenerate it with docs/_ext/cli_page.py."""
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+    try:
+        import cli_page
+    finally:
+        sys.path.pop(0)
+    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == cli_page.page(), \
+        "docs/cli.md is out of date: run python docs/_ext/cli_page.py"
