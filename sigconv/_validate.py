@@ -28,6 +28,14 @@ def _pandas():
     return sys.modules.get("pandas")
 
 
+def is_dask(x):
+    """Whether ``x`` is a Dask collection (a ``dask.array``...), without importing dask.
+
+    The public functions hand such input to :mod:`sigconv.dask.arrays`.
+    """
+    return type(x).__module__.startswith("dask.")
+
+
 def check_option(value, name, choices):
     """Return ``value`` if it is one of ``choices``, else raise a ValueError listing them."""
     if not isinstance(value, str) or value not in choices:

@@ -213,6 +213,12 @@ def convolve(x, kernel, mode="full", *, boundary="constant", cval=0.0, method="a
     ...                  cval=np.nan, nan="ignore")
     array([1. , 2. , 3.5, 3.5])
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.convolve(x, kernel, mode, boundary=boundary, cval=cval, method=method,
+                               axis=axis, nan=nan, min_weight=min_weight, dilation=dilation,
+                               dtype=dtype)
     data = V.series_input(x, "x", axis=axis, dtype=dtype)
     weights, origin = V.kernel_input(kernel, "kernel", n_series=data.n_series, dtype=data.dtype)
     return _convolve(data, weights, origin, mode, boundary, cval, method, nan, min_weight,
@@ -239,6 +245,12 @@ def correlate(x, template, mode="full", *, boundary="constant", cval=0.0, method
     >>> sigconv.correlate([0.0, 1.0, 2.0, 3.0], [1.0, 1.0], "valid")
     array([1., 3., 5.])
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.correlate(x, template, mode, boundary=boundary, cval=cval, method=method,
+                                axis=axis, nan=nan, min_weight=min_weight, dilation=dilation,
+                                dtype=dtype)
     data = V.series_input(x, "x", axis=axis, dtype=dtype)
     if hasattr(template, "flip") and hasattr(template, "origin"):
         weights, origin = V.kernel_input(template.flip(), "template", n_series=data.n_series,
@@ -532,6 +544,10 @@ def recursive_filter(x, coefs, init=None, *, axis=-1, nan="propagate", dtype=Non
     >>> sigconv.recursive_filter([0.0, 0.0], [0.5, 0.25], init=[4.0, 8.0])
     array([4., 3.])
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.recursive_filter(x, coefs, init, axis=axis, nan=nan, dtype=dtype)
     data = V.series_input(x, "x", axis=axis, dtype=dtype)
     if data.dtype.kind == "c":
         raise TypeError("recursive_filter needs a real series; got complex data")

@@ -199,6 +199,10 @@ def ncc(x, template, *, method="auto", nan="raise", axis=-1):
     >>> ncc(x, [0.0, 1.0, 0.0]).round(3)
     array([ 1.   , -1.   , -0.189,  1.   , -0.866,  0.5  ])
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.ncc(x, template, method=method, nan=nan, axis=axis)
     return _profile(x, template, method, nan, axis, "ncc")
 
 
@@ -218,6 +222,10 @@ def distance_profile(x, template, *, method="auto", nan="raise", axis=-1):
     >>> distance_profile(x, [0.0, 1.0, 0.0]).round(3)
     array([0.   , 3.464, 2.671, 0.   , 3.346, 1.732])
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.distance_profile(x, template, method=method, nan=nan, axis=axis)
     return _profile(x, template, method, nan, axis, "distance")
 
 
@@ -528,6 +536,11 @@ def find_matches(x, template, k=None, threshold=None, exclusion=None, *, method=
     >>> find_matches(x, shape)[["start", "end"]].to_numpy().tolist()
     [[2100, 2150], [700, 750], [4000, 4050]]
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.find_matches(x, template, k, threshold, exclusion, method=method,
+                                   nan=nan)
     if k is not None:
         k = V.check_int(k, "k")
     if threshold is not None:

@@ -100,6 +100,11 @@ def moving_average(x, window, weights=None, *, center=False, nan="ignore", min_p
     >>> moving_average(np.arange(5.0), 3, center=True)
     array([nan,  1.,  2.,  3., nan])
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.moving_average(x, window, weights, center=center, nan=nan,
+                                     min_periods=min_periods, axis=axis, dtype=dtype)
     data = V.series_input(x, "x", axis=axis, dtype=dtype)
     window = V.check_int(window, "window")
     min_periods = window if min_periods is None else V.check_int(min_periods, "min_periods",
@@ -252,6 +257,11 @@ def ema(x, alpha=None, *, span=None, halflife=None, com=None, adjust=True, ignor
     >>> ema(np.array([1.0, 2.0, 3.0]), alpha=0.5, adjust=False)
     array([1.  , 1.5 , 2.25])
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.ema(x, alpha, span=span, halflife=halflife, com=com, adjust=adjust,
+                          ignore_na=ignore_na, min_periods=min_periods, axis=axis, dtype=dtype)
     data = V.series_input(x, "x", axis=axis, dtype=dtype)
     if data.dtype.kind == "c":
         raise TypeError("ema needs a real series; got complex data")
@@ -321,6 +331,7 @@ def gaussian_smooth(x, sigma, *, truncate=4.0, boundary="reflect", cval=0.0, nan
     >>> gaussian_smooth(np.array([0.0, 0.0, 1.0, 0.0, 0.0]), 1.0).round(4)
     array([0.0584, 0.2421, 0.3989, 0.2421, 0.0584])
     """
+    # A dask array goes on to the engine's Dask implementation.
     return engine.convolve(x, kernels.gaussian(sigma, truncate), "same", boundary=boundary,
                            cval=cval, nan=nan, axis=axis, dtype=dtype)
 
@@ -366,6 +377,10 @@ def savgol_smooth(x, window, polyorder, deriv=0, delta=1.0, *, axis=-1, dtype=No
     >>> savgol_smooth(np.arange(6.0) ** 2, 5, 2).round(12)   # quadratics pass unchanged
     array([-0.,  1.,  4.,  9., 16., 25.])
     """
+    if V.is_dask(x):
+        from .dask import arrays
+
+        return arrays.savgol_smooth(x, window, polyorder, deriv, delta, axis=axis, dtype=dtype)
     data = V.series_input(x, "x", axis=axis, dtype=dtype)
     kernel = kernels.savgol(window, polyorder, deriv, delta)
     if data.dtype.kind == "c":
