@@ -66,6 +66,8 @@ PUBLIC_MODULES = [
     "sigconv.audio.distort",
     "sigconv.audio.features",
     "sigconv.audio.library",
+    "sigconv.dask.arrays",
+    "sigconv.dask.panels",
 ]
 
 # A numpydoc section heading: the title, then a line of dashes under it.

@@ -105,7 +105,7 @@ class SongLibrary:
 
     # ------------------------------------------------------------ building
     @classmethod
-    def build(cls, sources, *, progress=False):
+    def build(cls, sources, *, progress=False, client=None):
         """Index every audio file of ``sources`` (paths, or a folder: its audio
         files, sorted), each under its file name without extension.
 
@@ -115,6 +115,13 @@ class SongLibrary:
             Audio files, or one folder.
         progress : bool
             Show a progress bar (needs ``tqdm``).
+        client : distributed.Client, optional
+            Index the songs in parallel on this Dask cluster: each file is
+            read here and its bytes shipped to a worker, which decodes it and
+            computes its features, so the workers need no access to the
+            files (no shared filesystem).  At most a few files per worker
+            thread are in flight at once.  The library is the same as
+            without a client: same songs, order and features.
 
         Returns
         -------
@@ -135,9 +142,46 @@ class SongLibrary:
         """
         library = cls()
         paths = _audio_paths(sources)
+        if client is not None:
+            return library._build_on(client, paths, progress)
         for path in _progress(paths, progress, "indexing"):
             library.add(path)
         return library
+
+    def _build_on(self, client, paths, progress):
+        from distributed import as_completed
+
+        songs = [path.stem for path in paths]
+        seen = set(self._songs)
+        for song, path in zip(songs, paths):      # before any work, unlike add's loop
+            self._check_new(song, path, seen)
+            seen.add(song)
+        threads = sum(client.nthreads().values()) or 1
+        pending = iter(enumerate(paths))
+        running = as_completed(loop=client.loop)     # the client need not be the default
+        position = {}
+
+        def submit():
+            for i, path in pending:
+                future = client.submit(_file_features, path.read_bytes(), path.suffix,
+                                       str(path), pure=False)
+                position[future.key] = (i, future)
+                running.add(future)
+                return
+
+        for _ in range(2 * threads):   # bounded: the bytes of a few files per thread
+            submit()
+        envelopes = {}
+        try:
+            for future in _progress(running, progress, "indexing"):
+                envelopes[position.pop(future.key)[0]] = future.result()
+                submit()
+        except BaseException:
+            client.cancel([future for _, future in position.values()])
+            raise
+        for i, song in enumerate(songs):
+            self._append(song, envelopes.pop(i))
+        return self
 
     def add(self, source, sr=None, *, song=None):
         """Add one song: a path, or samples with their rate ``sr``.
@@ -184,11 +228,17 @@ class SongLibrary:
             sr = V.check_real(sr, "sr", 0, np.inf)
             song = f"song{len(self._songs)}" if song is None else song
         song = str(song)
-        if song in self._songs:
+        self._check_new(song, source, self._songs)
+        return self._append(song, F.features(samples, sr))
+
+    @staticmethod
+    def _check_new(song, source, songs):
+        if song in songs:
             source_name = f" (from {source})" if isinstance(source, (str, os.PathLike)) else ""
             raise ValueError(f"the library already holds a song {song!r}{source_name}; "
                              "give each song its own id")
-        envelope = F.features(samples, sr)
+
+    def _append(self, song, envelope):
         if envelope.shape[0] < 2 * EDGE + 8:
             raise ValueError(f"song {song!r} is too short to index: "
                              f"{envelope.shape[0] * F.HOP / F.RATE:.2f} s")
@@ -409,13 +459,18 @@ class SongLibrary:
         offset = max(offset - starts[song] * F.HOP / F.RATE, 0.0)
         return Match(self._songs[song], float(offset), score, confidence, float(speed))
 
-    def identify_many(self, snippets, sr):
+    def identify_many(self, snippets, sr, *, client=None):
         """:meth:`identify` for each snippet (all at ``sr`` Hz): a list of Match.
 
         Parameters
         ----------
         snippets : iterable of array_like
         sr : float > 0
+        client : distributed.Client, optional
+            Spread the queries over this Dask cluster: the library is sent to
+            every worker once (``client.scatter(..., broadcast=True)``), then
+            each snippet is one task.  The matches are the same as without a
+            client; the first snippet that fails raises its error here.
 
         Returns
         -------
@@ -430,7 +485,34 @@ class SongLibrary:
         >>> [(m.song, round(m.offset_s, 1)) for m in library.identify_many(snippets, 8000)]
         [('song0', 1.0), ('song1', 2.0)]
         """
-        return [self.identify(s, sr) for s in snippets]
+        if client is None:
+            return [self.identify(s, sr) for s in snippets]
+        if not self._songs:
+            raise ValueError("the library is empty: add songs first")
+        sr = V.check_real(sr, "sr", 0, np.inf)
+        self._index()               # built once here, not on every worker
+        # hash=False: a fresh key each call, never one a previous call is releasing
+        library = client.scatter(self, broadcast=True, hash=False)
+        futures = [client.submit(SongLibrary.identify, library, s, sr, pure=False)
+                   for s in snippets]
+        return client.gather(futures)
+
+
+def _file_features(payload, suffix, source):
+    """A song's features (float16) from its file's bytes: run on a Dask worker,
+    which may not see the file itself."""
+    import tempfile
+
+    from .io import load
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"song{suffix}"
+        path.write_bytes(payload)
+        try:
+            samples, sr = load(path, F.RATE)
+        except (OSError, ValueError) as exc:     # name the client's file, not the copy
+            raise type(exc)(str(exc).replace(str(path), source)) from None
+    return F.features(samples, sr).astype(np.float16)
 
 
 def _query(x, speed):
