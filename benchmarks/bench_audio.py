@@ -121,7 +121,8 @@ def main(argv=None):
         median, p90, right = time_queries(library, queries)
         index = library._index()
         frames, bands = index[0].shape
-        memory = library._features.nbytes + sum(a.nbytes for a in index)
+        arrays = [a for part in index for a in (part if isinstance(part, tuple) else (part,))]
+        memory = library._features.nbytes + sum(a.nbytes for a in arrays)
         rows.append(f"| {size} | {music / 60:.0f} | {seconds:.1f} | {music / seconds:.0f} "
                     f"| {frames * bands * 2 / 1e6:.1f} | {memory / 1e6:.0f} "
                     f"| {median:.3f} | {p90:.3f} "

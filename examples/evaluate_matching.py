@@ -58,7 +58,7 @@ from make_snippets import (
 
 from sigconv.audio import Match, SongLibrary
 from sigconv.audio import library as library_module
-from sigconv.audio.features import FRAME_RATE, N_BANDS
+from sigconv.audio.features import FRAME_RATE, LOW_BANDS, N_BANDS
 
 OFFSET_TOLERANCE_S = 0.1
 # Two passages of a song are the same (a loop, a repeated chorus) when their
@@ -182,7 +182,7 @@ def get_library(member_paths, cache):
 
 
 def index_megabytes(library):
-    return library.duration_s * FRAME_RATE * N_BANDS * BYTES_PER_FEATURE / 1e6
+    return library.duration_s * FRAME_RATE * (N_BANDS + LOW_BANDS) * BYTES_PER_FEATURE / 1e6
 
 
 # ------------------------------------------------------------------ queries

@@ -52,8 +52,31 @@ def test_onset_envelope_equals_a_difference_of_ndimage_gaussians():
 
 def test_features_ignore_gain_and_dc(tone_mix):
     base = F.features(tone_mix, F.RATE)
-    assert base.dtype == np.float32 and base.shape[1] == F.N_BANDS
+    assert base.dtype == np.float32 and base.shape[1] == F.N_BANDS + F.LOW_BANDS
     np.testing.assert_allclose(F.features(0.01 * tone_mix + 0.3, F.RATE), base, atol=1e-4)
+
+
+def test_bass_columns_follow_the_telephone_band_ones_and_leave_them_alone(tone_mix):
+    bass_line = np.sin(2 * np.pi * 110 * np.arange(tone_mix.size) / F.RATE)
+    bass_line[tone_mix.size // 2:] = 0                     # the bass stops half way
+    x = tone_mix + bass_line
+    both = F.features(x, F.RATE)
+    np.testing.assert_array_equal(both[:, :F.N_BANDS], F.features(x, F.RATE, low_bands=0))
+    power = F.stft_power(x - x.mean())
+    mean = (power @ F.band_matrix(F.N_BANDS, F.FRAME)).mean()
+    bass = (power @ F.band_matrix(F.LOW_BANDS, F.FRAME, F.RATE, F.LOW_EDGES_HZ) / mean)
+    expected = F.BASS_WEIGHT * F.onset_envelope(bass ** F.COMPRESSION)
+    np.testing.assert_allclose(both[:, F.N_BANDS:], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_has_bass_is_false_for_a_telephone_recording_only():
+    from sigconv.audio import distort, synth
+
+    song = synth.song(3, duration=4.0, sr=16000)
+    assert F.has_bass(F.to_rate(song, 16000))
+    assert not F.has_bass(*distort.telephone(song, 16000))
+    assert not F.has_bass(np.sin(2 * np.pi * 1000 * np.arange(8000) / F.RATE))
+    assert not F.has_bass(np.ones(100))                    # shorter than a frame
 
 
 def test_to_rate_is_resample_poly_with_the_exact_ratio(tone_mix):

@@ -22,7 +22,7 @@ from .._files import save_npz_atomic
 from . import _search
 from . import features as F
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2          # 2: bass bands (features.LOW_BANDS) after the others
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif", ".au", ".opus")
 # Playback speeds searched (the snippet is stretched back by each), 1% apart:
 # a speed 0.5% off the nearest moves a 10 s snippet's peak by 25 ms.
@@ -281,9 +281,9 @@ class SongLibrary:
 
     def _index(self):
         """The features of all songs end to end (float32, computed in), the
-        songs' first frames, the cumulative squared norm of the frames (for
-        the window norms of every query) and where each frame's song ends;
-        built once after each add."""
+        songs' first frames, the cumulative squared norms of the frames (for
+        the window norms of every query: all bands, and the telephone band
+        alone) and where each frame's song ends; built once after each add."""
         if self._features is None:
             self._features = np.concatenate(self._parts) if self._parts else \
                 np.zeros((0, 0), dtype=np.float16)
@@ -292,8 +292,9 @@ class SongLibrary:
         if self._search_index is None:
             library = self._features.astype(np.float32)
             song_end = np.repeat(self._starts[1:], np.diff(self._starts)).astype(np.int32)
-            self._search_index = (library, self._starts, _search.cumulative_energy(library),
-                                  song_end)
+            energy = (_search.cumulative_energy(library),
+                      _search.cumulative_energy(library[:, :F.N_BANDS]))
+            self._search_index = (library, self._starts, energy, song_end)
         return self._search_index
 
     # ------------------------------------------------------------ persistence
@@ -320,7 +321,8 @@ class SongLibrary:
             raise ValueError("the library is empty: add songs before saving it")
         starts = self._index()[1]
         meta = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION,
-                "rate": F.RATE, "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
+                "rate": F.RATE, "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS,
+                "low_bands": F.LOW_BANDS}
         save_npz_atomic(path, features=self._features, starts=starts,
                         songs=np.array(self._songs, dtype=str), meta=np.array(json.dumps(meta)))
 
@@ -369,11 +371,12 @@ class SongLibrary:
         except Exception as exc:  # noqa: BLE001 - any failure to parse is a bad file
             raise ValueError(f"{path} is not a readable sigconv song library: {exc}") from None
         expected = {"format": "sigconv.SongLibrary", "version": FORMAT_VERSION, "rate": F.RATE,
-                    "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS}
+                    "frame": F.FRAME, "hop": F.HOP, "bands": F.N_BANDS,
+                    "low_bands": F.LOW_BANDS}
         if meta != expected:
             raise ValueError(f"{path} holds a song library of another format or version: {meta}")
-        if (features.ndim != 2 or features.shape[1] != F.N_BANDS or starts.ndim != 1
-                or starts.size != len(songs) + 1 or starts[0] != 0
+        if (features.ndim != 2 or features.shape[1] != F.N_BANDS + F.LOW_BANDS
+                or starts.ndim != 1 or starts.size != len(songs) + 1 or starts[0] != 0
                 or starts[-1] != features.shape[0] or np.any(np.diff(starts) <= 0)):
             raise ValueError(f"{path} is a damaged song library (inconsistent arrays)")
         library = cls()
@@ -424,8 +427,13 @@ class SongLibrary:
             raise ValueError("snippet is silent (all samples equal)")
         x = F.to_rate(samples, sr)
         x = x - x.mean()
-        library, starts, energy, song_end = self._index()
-        queries = [_query(x, speed) for speed in SPEEDS]
+        library, starts, energies, song_end = self._index()
+        if not F.has_bass(x):
+            # a telephone-band recording: match on the telephone-band columns
+            library, energy = library[:, :F.N_BANDS], energies[1]
+        else:
+            energy = energies[0]
+        queries = [_query(x, speed)[:, :library.shape[1]] for speed in SPEEDS]
         if any(q.shape[0] < 8 for q in queries):
             raise ValueError(f"snippet is too short: {samples.size / sr:.2f} s; at least "
                              f"{(2 * EDGE + 12) * F.HOP / F.RATE + F.FRAME / F.RATE:.2f} s")
@@ -562,7 +570,7 @@ def _refine(x, speed, query, library, t):
 
     best = None
     for shift in range(0, F.HOP, F.HOP // 4):
-        q = query if shift == 0 else _query(x[shift:], speed)[:query.shape[0]]
+        q = query if shift == 0 else _query(x[shift:], speed)[:query.shape[0], :query.shape[1]]
         length = q.shape[0]          # a shifted snippet may hold a frame less
         lo, hi = max(t - 2, 0), min(t + 3, library.shape[0] - length + 1)
         window = np.lib.stride_tricks.sliding_window_view(
