@@ -188,7 +188,7 @@ def band_matrix(n_bands=N_BANDS, frame=FRAME, rate=RATE, edges=BAND_EDGES_HZ):
     return weights
 
 
-def compressed_bands(power, n_bands):
+def compressed_bands(power, n_bands, low_bands=0):
     """Band energies over their mean, to the power ``COMPRESSION``.
 
     Parameters
@@ -196,12 +196,17 @@ def compressed_bands(power, n_bands):
     power : ndarray, shape (n_frames, n_bins)
         A power spectrogram, as from :func:`stft_power`.
     n_bands : int >= 1
+        Bands over ``BAND_EDGES_HZ``.
+    low_bands : int >= 0
+        Bass bands over ``LOW_EDGES_HZ``, appended as the last columns.
 
     Returns
     -------
-    ndarray, shape (n_frames, n_bands)
-        ``(energy / mean(energy)) ** COMPRESSION``, the mean over every
-        frame and band, so a gain change cancels.
+    ndarray, shape (n_frames, n_bands + low_bands)
+        ``(energy / mean) ** COMPRESSION``, ``mean`` the mean energy of the
+        first ``n_bands`` bands over every frame, so a gain change cancels
+        and the bass keeps its level relative to the rest (a snippet of a
+        quiet-bass passage has a quiet bass, as its song has there).
 
     Examples
     --------
@@ -214,8 +219,12 @@ def compressed_bands(power, n_bands):
     >>> np.allclose(compressed_bands(stft_power(10 * x), 32), bands)     # gain-invariant
     True
     """
-    energy = power @ band_matrix(n_bands, (power.shape[1] - 1) * 2)
+    frame = (power.shape[1] - 1) * 2
+    energy = power @ band_matrix(n_bands, frame)
     mean = max(float(energy.mean()), np.finfo(float).tiny)
+    if low_bands:
+        energy = np.concatenate([energy, power @ band_matrix(low_bands, frame, RATE,
+                                                             LOW_EDGES_HZ)], axis=1)
     return (energy / mean) ** COMPRESSION
 
 
@@ -292,16 +301,11 @@ def features(samples, sr, *, n_bands=None, low_bands=None):
     x = x - x.mean()
     n_bands = N_BANDS if n_bands is None else n_bands
     low_bands = LOW_BANDS if low_bands is None else low_bands
-    power = stft_power(x)
-    energy = power @ band_matrix(n_bands, FRAME)
-    mean = max(float(energy.mean()), np.finfo(float).tiny)
-    envelope = onset_envelope((energy / mean) ** COMPRESSION)      # compressed_bands
+    bands = compressed_bands(stft_power(x), n_bands, low_bands)
+    envelope = onset_envelope(bands[:, :n_bands])
     if low_bands:
-        # over the same mean: the bass keeps its level relative to the rest
-        # (a snippet from a quiet-bass passage has a quiet bass envelope, as
-        # its song has there)
-        bass = power @ band_matrix(low_bands, FRAME, RATE, LOW_EDGES_HZ)
-        bass = BASS_WEIGHT * onset_envelope((bass / mean) ** COMPRESSION)
+        # a group of its own: its cross-band mean is taken over the bass only
+        bass = BASS_WEIGHT * onset_envelope(np.ascontiguousarray(bands[:, n_bands:]))
         envelope = np.concatenate([envelope, bass], axis=1)
     return envelope.astype(np.float32)
 
