@@ -252,9 +252,10 @@ def test_ncc_and_distance_profile_equal_in_memory(data):
     # the round-off of that cancellation, in memory too.
     same(match.ncc(dx, template, axis=axis, nan="ignore"),
          match.ncc(x, template, axis=axis, nan="ignore"), 1e-9)
-    # sqrt(2 m (1 - ncc)) turns the scores' round-off near 1 into ~sqrt(eps): absolute.
-    same(match.distance_profile(dx, template, axis=axis, nan="ignore"),
-         match.distance_profile(x, template, axis=axis, nan="ignore"), atol=1e-6)
+    # d = sqrt(2 m (1 - ncc)) turns the scores' round-off near a perfect match into its
+    # square root; compared as the score it encodes, 1 - d^2 / (2 m), to the scores' 1e-9.
+    same(1 - match.distance_profile(dx, template, axis=axis, nan="ignore") ** 2 / (2 * m),
+         1 - match.distance_profile(x, template, axis=axis, nan="ignore") ** 2 / (2 * m), 1e-9)
 
 
 @SOME
