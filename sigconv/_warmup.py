@@ -327,19 +327,20 @@ def _ready(found):
 def _uncached(found):
     """Kernels with their own signatures but no numba index file (``.nbi``) in
     their cache directory."""
+    return [name for name, dispatcher in found.items()
+            if dispatcher.signatures and not has_cache_index(dispatcher)]
+
+
+def has_cache_index(dispatcher):
+    """Whether numba's cache directory holds an index file (``.nbi``) for the
+    kernel ``dispatcher``: it was compiled and cached by some process."""
     import glob
     import os
 
-    missing = []
-    for name, dispatcher in found.items():
-        if not dispatcher.signatures:
-            continue
-        stem = os.path.splitext(os.path.basename(dispatcher.py_func.__code__.co_filename))[0]
-        pattern = f"{stem}.{dispatcher.py_func.__qualname__}-*.nbi"
-        path = dispatcher.stats.cache_path
-        if not path or not glob.glob(os.path.join(glob.escape(path), pattern)):
-            missing.append(name)
-    return missing
+    stem = os.path.splitext(os.path.basename(dispatcher.py_func.__code__.co_filename))[0]
+    pattern = f"{stem}.{dispatcher.py_func.__qualname__}-*.nbi"
+    path = dispatcher.stats.cache_path
+    return bool(path) and bool(glob.glob(os.path.join(glob.escape(path), pattern)))
 
 
 def _cache_stats(dispatchers):

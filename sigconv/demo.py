@@ -393,18 +393,12 @@ _BACKGROUND = (
 
 def _cached(module, names):
     """Whether numba's cache holds an index file for each of the named kernels."""
-    import glob
     import importlib
-    import os
+
+    from ._warmup import has_cache_index
 
     core = importlib.import_module(f"sigconv._core.{module}")
-    for name in names:
-        kernel = getattr(core, name)
-        folder = kernel.stats.cache_path
-        if not folder or not glob.glob(os.path.join(glob.escape(folder),
-                                                    f"{module}.{name}-*.nbi")):
-            return False
-    return True
+    return all(has_cache_index(getattr(core, name)) for name in names)
 
 
 def _start_compiling():

@@ -638,5 +638,7 @@ def _fit_arima(values, plan):
     params = result.params
     row = dict(params.items())
     row.update(llf=result.llf, nobs=result.nobs, converged=bool(result.converged))
-    row.update(_criteria(result.llf, len(params), result.nobs, result.method != "css"))
+    # the result's own criteria; hqic, which it lacks, from the same llf and k
+    hqic = _criteria(result.llf, len(params), result.nobs, result.method != "css")["hqic"]
+    row.update(aic=result.aic, aicc=result.aicc, bic=result.bic, hqic=hqic)
     return row, result
